@@ -1,0 +1,1 @@
+#include "loader/program_file.hpp"

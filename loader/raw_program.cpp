@@ -1,0 +1,1 @@
+#include "loader/raw_program.hpp"
