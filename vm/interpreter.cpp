@@ -127,6 +127,14 @@ bool region_contains_readonly(const std::vector<MemoryRegion>& regions, uint64_t
   return false;
 }
 
+// The live frames: the current one and its callers'.
+bool stack_allows(const RunState& s, uint64_t address, uint64_t size) {
+  const uint64_t top = reinterpret_cast<uint64_t>(s.stack_top);
+  const uint64_t live = static_cast<uint64_t>(s.depth + 1) * s.prepared.options.stack_per_frame;
+  const uint64_t bottom = top - live;
+  return address >= bottom && size <= live && address - bottom <= live - size;
+}
+
 std::string describe_access(std::string_view mnemonic, std::string_view what, unsigned width,
                             unsigned base_reg, int16_t off) {
   return fmt::format("{}: {} of {} bytes at r{}{:+d}", mnemonic, what, width, base_reg, off);
@@ -290,7 +298,7 @@ uint64_t execute(RunState* state, uint32_t entry_pc, const uint64_t* args) {
 #define CHECK_ACCESS(addr, width, write, what)                                          \
   do {                                                                                  \
     if constexpr (kCheck) {                                                             \
-      if (!region_allows(s.regions, (addr), (width), (write))) {                       \
+      if (!stack_allows(s, (addr), (width)) && !region_allows(s.regions, (addr), (width), (write))) { \
         const bool readonly = (write) && region_contains_readonly(s.regions, (addr), (width)); \
         const unsigned base_reg = ((what)[0] == 'r') ? ip->src : ip->dst;              \
         s.fail_at(pc_of(ip), describe_access(row_of(ip).mnemonic, (what), (width), base_reg, ip->off) + \
@@ -813,11 +821,10 @@ Result<uint64_t> Interpreter::run(const Environment& environment, const RunInput
 
   if (variant == kChecked) {
     // Zeroed so that unverified programs reading stack they never wrote see
-    // zeros, not what an earlier run left. The stack region covers every
-    // frame; a program reaching into a deeper, dead frame stays memory-safe.
+    // zeros, not what an earlier run left. Only live frames are accessible
+    // (stack_allows).
     std::memset(stack, 0, stack_bytes);
     state.regions.assign(input.regions.begin(), input.regions.end());
-    state.regions.push_back({reinterpret_cast<uint64_t>(stack), stack_bytes, true});
   }
 
   uint64_t result = run_function(state, 0, input.args);
