@@ -18,7 +18,9 @@ std::string Error::to_string() const {
       add(where.section + "/" + where.function);
   }
   if (where.source) {
-    add(fmt::format("{}:{}", where.source->file, where.source->line));
+    // Text inputs (assembly) know the line but not always the file.
+    add(where.source->file.empty() ? fmt::format("line {}", where.source->line)
+                                   : fmt::format("{}:{}", where.source->file, where.source->line));
   }
   if (where.instruction) add(fmt::format("insn {}", *where.instruction));
   add(message);

@@ -77,7 +77,7 @@ inline const InsnInfo& info(Op op) { return all_instructions()[static_cast<size_
 
 // The row an encoded instruction belongs to, or nullptr when none matches.
 // Only the opcode and the discriminating field are looked at; reserved
-// fields are the decoder's business (see decoder.hpp).
+// fields are the decoder's business (Program::decode, program.hpp).
 const InsnInfo* find_row(const Insn& insn);
 
 // The rows sharing an opcode (empty for unknown opcodes).

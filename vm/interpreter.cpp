@@ -796,12 +796,14 @@ Result<uint64_t> Interpreter::run(const Environment& environment, const RunInput
                                   ExecMode mode, const RunLimits& limits, RunStats* stats) const {
   const PreparedProgram& p = *prepared_;
   Variant variant = kFast;
+  // The counting variant also enforces a budget exactly, so statistics
+  // with a budget count every instruction.
   if (mode == ExecMode::kChecked)
     variant = kChecked;
-  else if (limits.instruction_budget != 0)
-    variant = kFastBudget;
   else if (stats != nullptr)
     variant = kFastCounting;
+  else if (limits.instruction_budget != 0)
+    variant = kFastBudget;
 
   RunState state(p, environment, input, variant);
   state.code = code_for(p, variant);

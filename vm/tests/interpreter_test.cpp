@@ -78,6 +78,14 @@ TEST(Interpreter, CountsExecutedInstructions) {
   EXPECT_EQ(checked_stats.instructions, 33u);
 }
 
+TEST(Interpreter, FastModeWithABudgetAndStatisticsCountsEveryInstruction) {
+  const Interpreter vm = prepare(sum_loop(10));
+  RunStats stats;
+  ASSERT_TRUE(vm.run({}, {}, ExecMode::kFast, {1000}, &stats));
+  EXPECT_EQ(stats.instructions, 33u);
+  EXPECT_FALSE(vm.run({}, {}, ExecMode::kFast, {32}, &stats));
+}
+
 TEST(Interpreter, CheckedModeStopsWhenTheBudgetRunsOut) {
   const Interpreter vm = prepare({I(Op::Ja, 0, 0, -1), I(Op::Exit)});
   EXPECT_EQ(run_error(vm, {}, {}, {1000}), "insn 0: instruction budget of 1000 exhausted");

@@ -1,0 +1,90 @@
+#include "conformance/runner.hpp"
+
+#include <cstring>
+#include <fmt/format.h>
+#include <vector>
+
+#include "conformance/conformance_environment.hpp"
+#include "vm/program.hpp"
+
+namespace sandbpf::conformance {
+namespace {
+
+// One run with a fresh copy of the memory and a fresh environment.
+Result<uint64_t> run_once(const Interpreter& interpreter, std::span<const uint8_t> memory,
+                          ExecMode mode, uint64_t budget) {
+  ConformanceEnvironment environment;
+
+  // 8-byte aligned, so the suite's atomic accesses to the memory are
+  // aligned whenever their offsets are.
+  std::vector<uint64_t> storage((memory.size() + 7) / 8);
+  auto* bytes = reinterpret_cast<uint8_t*>(storage.data());
+  if (!memory.empty()) std::memcpy(bytes, memory.data(), memory.size());
+
+  std::vector<MemoryRegion> regions;
+  if (!memory.empty())
+    regions.push_back(MemoryRegion{reinterpret_cast<uint64_t>(bytes), memory.size(), true});
+  for (const MemoryRegion& region : environment.regions()) regions.push_back(region);
+
+  RunInput input;
+  input.args[0] = memory.empty() ? 0 : reinterpret_cast<uint64_t>(bytes);
+  input.args[1] = memory.size();
+  input.regions = regions;
+  input.packet = memory.empty() ? nullptr : bytes;
+  input.packet_size = memory.size();
+
+  RunLimits limits;
+  limits.instruction_budget = mode == ExecMode::kChecked ? budget : 0;
+  return interpreter.run(environment.environment(), input, mode, limits);
+}
+
+std::string describe(const Result<uint64_t>& outcome) {
+  if (outcome) return fmt::format("{:#x}", *outcome);
+  return fmt::format("error \"{}\"", outcome.error().to_string());
+}
+
+}  // namespace
+
+Result<uint64_t> run_program(std::span<const Insn> program, std::span<const uint8_t> memory,
+                             const RunnerOptions& options) {
+  auto decoded = Program::decode(program);
+  if (!decoded) return std::unexpected(std::move(decoded.error()));
+  auto interpreter = Interpreter::create(*decoded);
+  if (!interpreter) return std::unexpected(std::move(interpreter.error()));
+
+  auto checked = run_once(*interpreter, memory, ExecMode::kChecked, options.checked_budget);
+  if (options.mode == ExecMode::kChecked || !checked) return checked;
+  return run_once(*interpreter, memory, ExecMode::kFast, 0);
+}
+
+TestResult run_test(const DataFile& test, const RunnerOptions& options) {
+  TestResult result;
+  result.path = test.path;
+  const Result<uint64_t> outcome = run_program(test.program, test.memory, options);
+
+  if (test.error) {
+    result.passed = !outcome && outcome.error().to_string() == *test.error;
+    if (!result.passed)
+      result.reason = fmt::format("expected error \"{}\", got {}", *test.error, describe(outcome));
+  } else {
+    const uint64_t expected = test.result.value_or(0);
+    result.passed = outcome && *outcome == expected;
+    if (!result.passed)
+      result.reason = fmt::format("expected {:#x}, got {}", expected, describe(outcome));
+  }
+  return result;
+}
+
+TestResult run_test_file(const std::string& path, const RunnerOptions& options) {
+  auto test = read_data_file(path);
+  if (!test) {
+    TestResult result;
+    result.path = path;
+    result.loaded = false;
+    result.reason = test.error().to_string();
+    return result;
+  }
+  return run_test(*test, options);
+}
+
+}  // namespace sandbpf::conformance
