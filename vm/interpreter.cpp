@@ -93,7 +93,7 @@ struct RunState {
   uint64_t count = 0;  // instructions executed (or charged, for kFastBudget)
   uint64_t limit = std::numeric_limits<uint64_t>::max();
   std::vector<MemoryRegion> regions;  // checked mode: what the program may touch
-  std::vector<Frame> frames;
+  Frame* frames = nullptr;  // max_call_depth records
   std::optional<Error> error;
   bool ended = false;  // a legacy packet load went out of bounds: r0 = 0, stop
   InterpreterContext context;
@@ -808,7 +808,17 @@ Result<uint64_t> Interpreter::run(const Environment& environment, const RunInput
   RunState state(p, environment, input, variant);
   state.code = code_for(p, variant);
   if (limits.instruction_budget != 0) state.limit = limits.instruction_budget;
-  state.frames.resize(p.options.max_call_depth);
+  // Frames and stack live on the host stack unless the options make them
+  // large: a run allocates nothing on the heap.
+  constexpr uint32_t kInlineFrames = 32;
+  Frame inline_frames[kInlineFrames];
+  std::vector<Frame> heap_frames;
+  if (p.options.max_call_depth > kInlineFrames) {
+    heap_frames.resize(p.options.max_call_depth);
+    state.frames = heap_frames.data();
+  } else {
+    state.frames = inline_frames;
+  }
 
   const size_t stack_bytes = static_cast<size_t>(p.options.stack_per_frame) * p.options.max_call_depth;
   alignas(16) uint8_t inline_stack[kInlineStackBytes];
