@@ -13,7 +13,14 @@ function(sandbpf_test name)
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
   sandbpf_warnings(${name})
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-                       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-                       PROPERTIES ENVIRONMENT "SANDBPF_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  if(SANDBPF_SANITIZE)
+    # One process per binary: starting a sanitized process per test case
+    # would dominate the run.
+    add_test(NAME ${name} COMMAND ${name} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "SANDBPF_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  else()
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+                         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+                         PROPERTIES ENVIRONMENT "SANDBPF_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  endif()
 endfunction()
