@@ -80,7 +80,15 @@ class RunContext {
 
   // Stops the run with a runtime error (a helper refusing its arguments).
   virtual void fail(std::string message) = 0;
+  // Ends the program as soon as the helper returns, without an error (a
+  // tail call: the runtime then runs the next program). The run's r0 is 0.
+  virtual void end_program() = 0;
+  // True after fail() or end_program() (or an out-of-bounds legacy packet
+  // load): a helper running callbacks should return at once.
   virtual bool failed() const = 0;
+
+  // The per-run data the caller put in RunInput::run_data.
+  virtual void* run_data() const = 0;
 
   virtual const Environment& environment() const = 0;
   void* host_data() const { return environment().host_data; }

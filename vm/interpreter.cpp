@@ -74,7 +74,9 @@ class InterpreterContext final : public RunContext {
                          uint64_t r5) override;
   void allow_region(const void* address, uint64_t size, bool writable) override;
   void fail(std::string message) override;
+  void end_program() override;
   bool failed() const override;
+  void* run_data() const override;
   const Environment& environment() const override;
 
  private:
@@ -95,7 +97,8 @@ struct RunState {
   std::vector<MemoryRegion> regions;  // checked mode: what the program may touch
   Frame* frames = nullptr;  // max_call_depth records
   std::optional<Error> error;
-  bool ended = false;  // a legacy packet load went out of bounds: r0 = 0, stop
+  bool ended = false;  // the program ends now with r0 = 0 (legacy packet load
+                       // out of bounds, or a helper's end_program)
   InterpreterContext context;
 
   RunState(const PreparedProgram& p, const Environment& e, const RunInput& in, Variant v)
@@ -723,6 +726,10 @@ void InterpreterContext::fail(std::string message) {
 
 // A run that ended early (legacy packet load out of bounds) looks failed to
 // helpers, so that they stop and return at once.
+void InterpreterContext::end_program() { state_.ended = true; }
+
+void* InterpreterContext::run_data() const { return state_.input.run_data; }
+
 bool InterpreterContext::failed() const { return state_.error.has_value() || state_.ended; }
 
 const Environment& InterpreterContext::environment() const { return state_.env; }

@@ -44,6 +44,9 @@ struct RunInput {
   // is the memory.
   const uint8_t* packet = nullptr;
   uint64_t packet_size = 0;
+  // Per-run data of the layer above (the runtime's slot, tail-call state),
+  // handed to helpers through RunContext::run_data().
+  void* run_data = nullptr;
 };
 
 struct RunStats {

@@ -38,7 +38,9 @@ class ScriptedContext : public RunContext {
   }
   void allow_region(const void*, uint64_t, bool) override {}
   void fail(std::string message) override { failure = std::move(message); }
+  void end_program() override { failure = "ended"; }
   bool failed() const override { return !failure.empty(); }
+  void* run_data() const override { return nullptr; }
   const Environment& environment() const override { return environment_; }
 
  private:

@@ -245,6 +245,28 @@ uint64_t failing_helper(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, RunCon
   return 0;
 }
 
+uint64_t ending_helper(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, RunContext& context) {
+  *static_cast<int*>(context.run_data()) += 1;
+  context.end_program();
+  return 5;
+}
+
+TEST(Interpreter, HelpersCanEndTheProgramAndSeeTheRunData) {
+  std::array<HelperFunction, 2> helpers = {nullptr, ending_helper};
+  Environment env;
+  env.helpers = helpers;
+  // main calls f, which calls the helper: the whole program ends, r0 = 0.
+  const Interpreter vm = prepare({I(Op::CallLocal, 0, 0, 0, 2), I(Op::Mov64Imm, 0, 0, 0, 9),
+                                  I(Op::Exit), I(Op::CallHelper, 0, 0, 0, 1),
+                                  I(Op::Mov64Imm, 0, 0, 0, 7), I(Op::Exit)});
+  int calls = 0;
+  RunInput input;
+  input.run_data = &calls;
+  EXPECT_EQ(*vm.run(env, input, ExecMode::kFast), 0u);
+  EXPECT_EQ(*vm.run(env, input, ExecMode::kChecked), 0u);
+  EXPECT_EQ(calls, 2);
+}
+
 TEST(Interpreter, HelperFailuresStopTheRunAtTheCall) {
   std::array<HelperFunction, 2> helpers = {nullptr, failing_helper};
   Environment env;
