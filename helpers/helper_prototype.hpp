@@ -1,0 +1,75 @@
+// Helper prototypes: what the verifier checks a call against. A prototype
+// may exist without an implementation on this host (DESIGN.md: a program
+// calling it verifies, and is refused with a clear error when an Instance
+// is made to run it). The kinds follow the Linux kernel's bpf_arg_type and
+// bpf_return_type, so Linux helpers are described as the kernel does.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "vm/environment.hpp"
+
+namespace sandbpf {
+
+enum class ArgKind : uint8_t {
+  kNone,                  // the helper takes fewer arguments
+  kAnything,              // any initialized value
+  kScalar,                // a number (no pointer may be passed: it would leak)
+  kMapPointer,            // a map (lddw src=1): the map the following args refer to
+  kMapKey,                // readable key_size bytes of that map's key
+  kMapValue,              // readable value_size bytes of that map's value
+  kMapValueUninit,        // writable value_size bytes (queue/stack pop, peek)
+  kReadableMemory,        // readable memory; its size is the next argument
+  kReadableMemoryOrNull,  // the same, or null (with size 0)
+  kWritableMemory,        // memory the helper writes (may be uninitialized); size next
+  kSize,                  // the size of the preceding memory argument, > 0
+  kSizeOrZero,            // the same, may be 0
+  kContext,               // the program's context pointer (r1 at entry)
+  kContextOrNull,
+  kCallback,              // a program function (lddw src=4), verified as a callback
+  kWritableU64,           // 8 writable bytes (e.g. strtol's result)
+  kRingbufRecord,         // a record from bpf_ringbuf_reserve (released by the call)
+  kAllocSize,             // a constant size for bpf_ringbuf_reserve
+  kConstString,           // a read-only, NUL-terminated string (lddw src=2 into .rodata)
+  kSocket,                // a struct bpf_sock pointer (kernel object)
+  kKernelObject,          // other kernel pointers (BTF id): Linux only
+};
+
+enum class ReturnKind : uint8_t {
+  kInteger,
+  kVoid,
+  kMapValueOrNull,        // a value of the map argument, or null
+  kRingbufRecordOrNull,   // a record of the kAllocSize argument's size, or null
+  kSocketOrNull,
+  kKernelObjectOrNull,
+};
+
+struct HelperPrototype {
+  uint32_t id = 0;
+  std::string_view name;  // "bpf_map_lookup_elem"
+  ReturnKind returns = ReturnKind::kInteger;
+  std::array<ArgKind, 5> args{};  // r1..r5; kNone after the last argument
+  // The helper may move the packet (bpf_skb_change_head, bpf_xdp_adjust_head,
+  // ...): the verifier forgets packet pointers after the call.
+  bool changes_packet_data = false;
+  // For kCallback arguments: how many arguments the callback receives
+  // (bpf_loop: 2, index and context).
+  uint8_t callback_args = 0;
+  // Only privileged programs may call it (Linux).
+  bool privileged = false;
+};
+
+// A helper as a host registers it: the prototype and, when this host has
+// it, the implementation.
+struct HelperDefinition {
+  HelperPrototype prototype;
+  HelperFunction function = nullptr;  // null: known by prototype only
+};
+
+std::string_view arg_kind_name(ArgKind kind);
+std::string_view return_kind_name(ReturnKind kind);
+
+}  // namespace sandbpf
