@@ -1,0 +1,73 @@
+// The verifier: proves that every execution of a program on a platform is
+// safe, or refuses it with a reason a user can act on. Abstract
+// interpretation over the control-flow graph (weak topological order,
+// widening at loop heads, narrowing after), with numeric domains (signed
+// and unsigned intervals, known bits), a relational domain for comparisons
+// (packet pointers against data_end, register against register), region
+// types with offsets, and a byte-granular stack. It never mutates the
+// program; its output is a verdict plus facts the engines may rely on.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "helpers/platform.hpp"
+#include "sandbpf/error.hpp"
+#include "vm/map_definition.hpp"
+#include "vm/program.hpp"
+
+namespace sandbpf {
+
+struct VerifyOptions {
+  TerminationPolicy termination = TerminationPolicy::kProved;
+  uint64_t max_instructions_per_path = 1000000;  // under kProved
+  bool allow_pointer_leaks = false;  // privileged Linux programs may store map pointers
+  bool trace = false;                // keep the abstract state before the failing insn
+  std::chrono::milliseconds time_limit{10000};
+  uint64_t memory_limit_bytes = 256ull << 20;
+};
+
+struct VerifierDiagnostic {
+  uint64_t insn = 0;                  // index in the program as loaded
+  std::optional<SourceLine> source;   // from the program's line info
+  std::string message;                // "r2 may be NULL here: the result of
+                                      // bpf_map_lookup_elem at insn 7 is not checked"
+  std::string trace;                  // with VerifyOptions::trace: state and path
+};
+
+// Per-instruction facts the engines may rely on (DESIGN.md: the JIT never
+// re-derives what the verifier proved).
+struct VerifiedFacts {
+  // For each load/store/atomic slot: the access is proven inside its region.
+  std::vector<uint8_t> access_proven;
+  // For each slot: the instruction is reachable.
+  std::vector<uint8_t> reachable;
+};
+
+struct VerifyResult {
+  bool accepted = false;
+  std::vector<VerifierDiagnostic> errors;  // empty when accepted
+  VerifiedFacts facts;                     // filled when accepted
+  uint64_t states_explored = 0;
+  std::chrono::microseconds time{0};
+};
+
+// What the program runs against: the platform, its program type, and the
+// maps its lddw instructions refer to (by index, as loaded).
+struct VerifierInput {
+  const Program* program = nullptr;
+  const Platform* platform = nullptr;
+  const ProgramType* type = nullptr;
+  std::span<const MapDefinition> maps;
+};
+
+// Errors (ErrorKind::kUsage/kLoad) only for inputs that cannot be judged at
+// all (no program type, a CO-RE relocation that cannot be resolved...);
+// an unsafe program is a VerifyResult with accepted == false.
+Result<VerifyResult> verify(const VerifierInput& input, const VerifyOptions& options = {});
+
+}  // namespace sandbpf
