@@ -15,7 +15,10 @@
 namespace sandbpf {
 
 enum class ArgKind : uint8_t {
-  kNone,                  // the helper takes fewer arguments
+  // The helper takes fewer arguments. The verifier checks nothing about the
+  // register; a helper may still read it (bpf_trace_printk's optional
+  // values, which the kernel does not check either).
+  kNone,
   kAnything,              // any initialized value
   kScalar,                // a number (no pointer may be passed: it would leak)
   kMapPointer,            // a map (lddw src=1): the map the following args refer to
@@ -29,22 +32,38 @@ enum class ArgKind : uint8_t {
   kSizeOrZero,            // the same, may be 0
   kContext,               // the program's context pointer (r1 at entry)
   kContextOrNull,
-  kCallback,              // a program function (lddw src=4), verified as a callback
-  kWritableU64,           // 8 writable bytes (e.g. strtol's result)
-  kRingbufRecord,         // a record from bpf_ringbuf_reserve (released by the call)
-  kAllocSize,             // a constant size for bpf_ringbuf_reserve
-  kConstString,           // a read-only, NUL-terminated string (lddw src=2 into .rodata)
-  kSocket,                // a struct bpf_sock pointer (kernel object)
-  kKernelObject,          // other kernel pointers (BTF id): Linux only
+  kCallback,       // a program function (lddw src=4), verified as a callback
+  kWritableU64,    // 8 writable bytes (e.g. strtol's result)
+  kRingbufRecord,  // a record from bpf_ringbuf_reserve (released by the call)
+  kAllocSize,      // a constant size for bpf_ringbuf_reserve
+  kConstString,    // a read-only, NUL-terminated string (lddw src=2 into .rodata)
+  kSocket,         // a struct bpf_sock pointer (kernel object)
+  kKernelObject,   // other kernel pointers (BTF id): Linux only
+  // ---- added with the Linux helper table (kernel kinds the above missed)
+  kWritableMemoryOrNull,  // writable memory or null (with size 0); size next (bpf_snprintf's
+                          // buffer)
+  kReadableFixedMemory,   // readable HelperPrototype::arg_size[i] bytes, no size argument
+  kWritableFixedMemory,   // writable HelperPrototype::arg_size[i] bytes (check_mtu's u32)
+  kMapValueOrNull,        // a value of the map argument's size, or null (sk_storage_get's init)
+  kSocketCommon,          // any socket pointer: bpf_sock, sock_common, tcp_sock (sk_release)
+  kCallbackContext,       // stack memory or null, handed unchanged to the kCallback (bpf_loop)
+  kSpinLock,              // a struct bpf_spin_lock inside a map value
+  kTimer,                 // a struct bpf_timer inside a map value
+  kDynptr,                // a struct bpf_dynptr on the stack
 };
 
 enum class ReturnKind : uint8_t {
   kInteger,
   kVoid,
-  kMapValueOrNull,        // a value of the map argument, or null
-  kRingbufRecordOrNull,   // a record of the kAllocSize argument's size, or null
+  kMapValueOrNull,       // a value of the map argument, or null
+  kRingbufRecordOrNull,  // a record of the kAllocSize argument's size, or null
   kSocketOrNull,
   kKernelObjectOrNull,
+  // ---- added with the Linux helper table
+  kMapValue,            // a value of the map argument, never null (get_local_storage)
+  kSocketCommonOrNull,  // a sock_common (skc_lookup_tcp), or null
+  kTcpSockOrNull,       // a struct bpf_tcp_sock (bpf_tcp_sock), or null
+  kKernelObject,        // a kernel pointer, never null (get_current_task_btf): Linux only
 };
 
 struct HelperPrototype {
@@ -52,6 +71,8 @@ struct HelperPrototype {
   std::string_view name;  // "bpf_map_lookup_elem"
   ReturnKind returns = ReturnKind::kInteger;
   std::array<ArgKind, 5> args{};  // r1..r5; kNone after the last argument
+  // For kReadableFixedMemory / kWritableFixedMemory: the byte count; 0 elsewhere.
+  std::array<uint32_t, 5> arg_size{};
   // The helper may move the packet (bpf_skb_change_head, bpf_xdp_adjust_head,
   // ...): the verifier forgets packet pointers after the call.
   bool changes_packet_data = false;
@@ -60,6 +81,15 @@ struct HelperPrototype {
   uint8_t callback_args = 0;
   // Only privileged programs may call it (Linux).
   bool privileged = false;
+  // The returned pointer holds a reference the program must release before
+  // it exits (bpf_sk_lookup_tcp, bpf_ringbuf_reserve).
+  bool acquires_reference = false;
+  // The call releases the reference held by its kSocket / kSocketCommon /
+  // kRingbufRecord / kKernelObject argument (bpf_sk_release,
+  // bpf_ringbuf_submit); the program may not use that pointer afterwards.
+  bool releases_reference = false;
+
+  uint32_t arg_count() const;  // arguments before the first kNone
 };
 
 // A helper as a host registers it: the prototype and, when this host has
@@ -69,7 +99,12 @@ struct HelperDefinition {
   HelperFunction function = nullptr;  // null: known by prototype only
 };
 
-std::string_view arg_kind_name(ArgKind kind);
-std::string_view return_kind_name(ReturnKind kind);
+std::string_view arg_kind_name(ArgKind kind);        // "map_key", "readable_memory", ...
+std::string_view return_kind_name(ReturnKind kind);  // "integer", "map_value_or_null", ...
+
+// True for the kinds whose next argument is their size (kSize / kSizeOrZero).
+bool arg_kind_is_sized_memory(ArgKind kind);
+// True for kinds that refer to the preceding kMapPointer argument.
+bool arg_kind_needs_map(ArgKind kind);
 
 }  // namespace sandbpf
