@@ -14,7 +14,7 @@
 // stopped by an error).
 //
 // Options (the runner's --plugin_options, split at spaces):
-//   --engine interpreter|jit   only the interpreter exists in this build
+//   --engine interpreter|jit   the engine (default interpreter)
 //   --mode fast|checked        fast (default) or checked; fast mode runs the
 //                              program checked first (conformance/runner.hpp)
 //   --elf                      the runner's ELF input: not supported yet
@@ -85,7 +85,6 @@ std::optional<std::string> parse_hex_bytes(std::string_view text, std::vector<ui
 struct PluginArgs {
   std::vector<uint8_t> memory;
   RunnerOptions options;
-  std::string engine = "interpreter";
   bool elf = false;
   bool help = false;
 };
@@ -122,7 +121,8 @@ std::optional<std::string> parse_args(int argc, char** argv, PluginArgs& args) {
       const auto engine = take_value();
       if (!engine || (*engine != "interpreter" && *engine != "jit"))
         return "--engine takes interpreter or jit";
-      args.engine = std::string(*engine);
+      args.options.engine = *engine == "jit" ? sandbpf::conformance::Engine::kJit
+                                             : sandbpf::conformance::Engine::kInterpreter;
     } else if (name == "--mode") {
       const auto mode = take_value();
       if (mode && *mode == "fast") args.options.mode = sandbpf::ExecMode::kFast;
@@ -143,10 +143,6 @@ int main(int argc, char** argv) {
   if (args.help) {
     fmt::print("{}", kUsage);
     return 0;
-  }
-  if (args.engine == "jit") {
-    fmt::print(stderr, "sandbpf-plugin: the jit engine is not available in this build\n");
-    return kExitUsage;
   }
   if (args.elf) {
     fmt::print(stderr, "sandbpf-plugin: ELF objects are not supported yet\n");

@@ -5,14 +5,17 @@
 #include <vector>
 
 #include "conformance/conformance_environment.hpp"
+#include "jit/jit.hpp"
 #include "vm/program.hpp"
 
 namespace sandbpf::conformance {
 namespace {
 
-// One run with a fresh copy of the memory and a fresh environment.
-Result<uint64_t> run_once(const Interpreter& interpreter, std::span<const uint8_t> memory,
-                          ExecMode mode, uint64_t budget) {
+// One run with a fresh copy of the memory and a fresh environment; `run`
+// is the engine: (environment, input, limits) -> r0 or the error.
+template <typename Run>
+Result<uint64_t> run_once(const Run& run, std::span<const uint8_t> memory, ExecMode mode,
+                          uint64_t budget) {
   ConformanceEnvironment environment;
 
   // 8-byte aligned, so the suite's atomic accesses to the memory are
@@ -35,7 +38,46 @@ Result<uint64_t> run_once(const Interpreter& interpreter, std::span<const uint8_
 
   RunLimits limits;
   limits.instruction_budget = mode == ExecMode::kChecked ? budget : 0;
-  return interpreter.run(environment.environment(), input, mode, limits);
+  return run(environment.environment(), input, limits);
+}
+
+Result<uint64_t> run_on_interpreter(const Program& program, std::span<const uint8_t> memory,
+                                    const RunnerOptions& options) {
+  auto interpreter = Interpreter::create(program);
+  if (!interpreter) return std::unexpected(std::move(interpreter.error()));
+  auto in_mode = [&](ExecMode mode) {
+    return [&, mode](const Environment& env, const RunInput& input, const RunLimits& limits) {
+      return interpreter->run(env, input, mode, limits);
+    };
+  };
+  auto checked = run_once(in_mode(ExecMode::kChecked), memory, ExecMode::kChecked,
+                          options.checked_budget);
+  if (options.mode == ExecMode::kChecked || !checked) return checked;
+  return run_once(in_mode(ExecMode::kFast), memory, ExecMode::kFast, 0);
+}
+
+// The JIT binds the helper table at compile time; every
+// ConformanceEnvironment has the same one.
+Result<uint64_t> run_on_jit(const Program& program, std::span<const uint8_t> memory,
+                            const RunnerOptions& options) {
+  const ConformanceEnvironment helpers;
+  auto compiled = [&](ExecMode mode) {
+    JitOptions jit_options;
+    jit_options.mode = mode;
+    return JitProgram::compile(program, helpers.environment(), jit_options);
+  };
+  auto running = [](const JitProgram& jit) {
+    return [&jit](const Environment& env, const RunInput& input, const RunLimits& limits) {
+      return jit.run(env, input, limits);
+    };
+  };
+  auto checked_jit = compiled(ExecMode::kChecked);
+  if (!checked_jit) return std::unexpected(std::move(checked_jit.error()));
+  auto checked = run_once(running(*checked_jit), memory, ExecMode::kChecked, options.checked_budget);
+  if (options.mode == ExecMode::kChecked || !checked) return checked;
+  auto fast_jit = compiled(ExecMode::kFast);
+  if (!fast_jit) return std::unexpected(std::move(fast_jit.error()));
+  return run_once(running(*fast_jit), memory, ExecMode::kFast, 0);
 }
 
 std::string describe(const Result<uint64_t>& outcome) {
@@ -49,12 +91,8 @@ Result<uint64_t> run_program(std::span<const Insn> program, std::span<const uint
                              const RunnerOptions& options) {
   auto decoded = Program::decode(program);
   if (!decoded) return std::unexpected(std::move(decoded.error()));
-  auto interpreter = Interpreter::create(*decoded);
-  if (!interpreter) return std::unexpected(std::move(interpreter.error()));
-
-  auto checked = run_once(*interpreter, memory, ExecMode::kChecked, options.checked_budget);
-  if (options.mode == ExecMode::kChecked || !checked) return checked;
-  return run_once(*interpreter, memory, ExecMode::kFast, 0);
+  return options.engine == Engine::kJit ? run_on_jit(*decoded, memory, options)
+                                        : run_on_interpreter(*decoded, memory, options);
 }
 
 TestResult run_test(const DataFile& test, const RunnerOptions& options) {

@@ -1,5 +1,5 @@
-// Runs one conformance test on the interpreter, on the conformance platform
-// (conformance_environment.hpp).
+// Runs one conformance test on an engine (the interpreter or the JIT), on
+// the conformance platform (conformance_environment.hpp).
 //
 // A run: the program is decoded (Program::decode) and prepared; r1 points
 // to a fresh writable copy of the test's memory (0 when it has none), r2
@@ -13,7 +13,8 @@
 // Error::to_string() ("insn 1: unknown opcode 0xff").
 //
 // Fast mode has no checks, and the suite's programs run unverified by
-// design, so fast mode first runs the program in checked mode:
+// design, so fast mode first runs the program in checked mode, on the same
+// engine (the JIT compiles the program twice, checked and fast):
 //   - if the checked run stops with an error, the program is not run in
 //     fast mode (it would be unsafe) and that error is the outcome, so a
 //     test expecting it passes in both modes;
@@ -34,8 +35,11 @@ namespace sandbpf::conformance {
 
 inline constexpr uint64_t kDefaultCheckedBudget = 10'000'000;
 
+enum class Engine { kInterpreter, kJit };
+
 struct RunnerOptions {
   ExecMode mode = ExecMode::kFast;
+  Engine engine = Engine::kInterpreter;
   uint64_t checked_budget = kDefaultCheckedBudget;  // instructions; 0 = unlimited
 };
 

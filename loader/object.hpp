@@ -49,7 +49,9 @@ struct ObjectProgram {
   std::vector<std::optional<SourceLine>> line_info;
   std::vector<CoreRelocation> core_relocations;
   // Set when this program cannot be loaded (e.g. it calls a function the
-  // object does not define); the rest of the object still loads.
+  // object does not define, or a relocation it needs cannot be resolved);
+  // the rest of the object still loads. `insns` may then hold unresolved
+  // references: nothing may run or verify them.
   std::optional<Error> load_error;
 
   std::string name() const { return section + "/" + function; }
@@ -61,13 +63,17 @@ struct RelocationInfo {
   uint64_t offset = 0;        // byte offset in it
   uint32_t type = 0;          // R_BPF_*
   std::string symbol;
-  std::string resolution;     // what it became: "map 2", "call +14", "global .data+8", ...
+  // What it became: "map 2 (name)", "global .data+8 (map 3)", "call func",
+  // "function address func", "ignored (R_BPF_NONE)", or "error: <why>".
+  std::string resolution;
 };
 
 struct Object {
   std::string path;
   std::vector<MapDefinition> maps;
   std::vector<ObjectProgram> programs;  // in ELF order (see load_elf_object)
+  // Every relocation of a code section (relocations of .BTF, .BTF.ext, debug
+  // sections and .maps patch data, not code, and are not listed).
   std::vector<RelocationInfo> relocations;
   std::string license;
   bool has_btf = false;

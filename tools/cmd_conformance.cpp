@@ -22,13 +22,12 @@ struct ConformanceOptions {
 };
 
 int run_conformance(const ConformanceOptions& options) {
-  if (options.engine == "jit") return report(kJitUnavailable, kExitUsage);
-
   const auto files = conformance::collect_test_files(options.paths);
   if (!files) return report(files.error());
 
   conformance::RunnerOptions runner;
   runner.mode = options.mode == "checked" ? ExecMode::kChecked : ExecMode::kFast;
+  runner.engine = options.engine == "jit" ? conformance::Engine::kJit : conformance::Engine::kInterpreter;
   const conformance::SuiteResult suite = conformance::run_suite(*files, runner);
 
   for (const conformance::TestResult& test : suite.tests) {

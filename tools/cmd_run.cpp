@@ -1,11 +1,14 @@
-// sandbpf run FILE: runs a program on the interpreter and prints r0.
+// sandbpf run FILE: runs a program on the interpreter or the JIT and
+// prints r0.
 //
 // There is no verifier yet, so a program runs in checked mode (every
 // access bounds-checked, an instruction budget) unless `--no-verify --mode
 // fast` asks for it to run without checks (trusted code, benchmarks).
 // The memory (--mem) is restored before each of the --repeat runs; r1
 // points to it (0 without one), r2 holds its length, and LD_ABS/LD_IND
-// read it as the packet.
+// read it as the packet. With --stats, the instruction count comes from
+// the interpreter (DESIGN.md): on the JIT, one more run on the interpreter,
+// untimed, counts the last run's instructions.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "conformance/conformance_environment.hpp"
+#include "jit/jit.hpp"
 #include "loader/program_file.hpp"
 #include "tools/commands.hpp"
 #include "tools/diagnostics.hpp"
@@ -43,8 +47,6 @@ struct RunOptions {
 };
 
 int run_run(const RunOptions& options) {
-  if (options.engine == "jit") return report(kJitUnavailable, kExitUsage);
-
   const auto slots = load_program_file(options.input, options.raw);
   if (!slots) return report(slots.error(), options.input);
 
@@ -88,6 +90,14 @@ int run_run(const RunOptions& options) {
 
   const ExecMode mode =
       options.no_verify && options.mode == "fast" ? ExecMode::kFast : ExecMode::kChecked;
+  std::optional<JitProgram> jit;
+  if (options.engine == "jit") {
+    JitOptions jit_options;
+    jit_options.mode = mode;
+    auto compiled = JitProgram::compile(*program, *environment, jit_options);
+    if (!compiled) return report(compiled.error(), options.input);
+    jit.emplace(std::move(*compiled));
+  }
   // Checked (unverified) code always has a budget; fast mode is for
   // trusted code and benchmarks, so it has one only when asked for.
   RunLimits limits;
@@ -102,13 +112,19 @@ int run_run(const RunOptions& options) {
     // Counting instructions slows fast mode, so only the last run counts.
     const bool last = i + 1 == options.repeat;
     const auto start = std::chrono::steady_clock::now();
-    const auto result = interpreter->run(*environment, input, mode, limits,
-                                         options.stats && last ? &stats : nullptr);
+    RunStats* count = options.stats && last ? &stats : nullptr;
+    const auto result = jit ? jit->run(*environment, input, limits)
+                            : interpreter->run(*environment, input, mode, limits, count);
     total += std::chrono::steady_clock::now() - start;
     if (!result) return report(result.error(), options.input);
     r0 = *result;
   }
 
+  if (options.stats && jit) {
+    if (!memory.empty()) std::memcpy(bytes, memory.data(), memory.size());
+    const auto counted = interpreter->run(*environment, input, mode, limits, &stats);
+    if (!counted) return report(counted.error(), options.input);
+  }
   if (options.stats) {
     const auto mean = total.count() / static_cast<int64_t>(options.repeat);
     fmt::print(stderr, "runs={} ns_per_run={} insns={}\n", options.repeat, mean, stats.instructions);
@@ -121,7 +137,8 @@ int run_run(const RunOptions& options) {
 
 Command add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* sub = app.add_subcommand("run", "Run a program on the interpreter and print r0");
+  CLI::App* sub =
+      app.add_subcommand("run", "Run a program on the interpreter or the JIT and print r0");
   sub->add_option("FILE", options->input, "Raw instructions or assembly text")->required();
   sub->add_flag("--raw", options->raw, "Read FILE as raw 8-byte instructions whatever it holds");
   sub->add_option("--mem", options->mem_file,

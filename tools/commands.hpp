@@ -16,10 +16,9 @@ struct Command {
 
 Command add_asm_command(CLI::App& app);
 Command add_disasm_command(CLI::App& app);
+Command add_inspect_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
 Command add_conformance_command(CLI::App& app);
-
-// The message for `--engine jit` until a JIT exists.
-inline constexpr const char* kJitUnavailable = "the jit engine is not available in this build";
+Command add_jit_command(CLI::App& app);
 
 }  // namespace sandbpf::tools

@@ -17,8 +17,10 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands{
       add_asm_command(app),
       add_disasm_command(app),
+      add_inspect_command(app),
       add_run_command(app),
       add_conformance_command(app),
+      add_jit_command(app),
   };
 
   try {

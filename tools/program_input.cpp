@@ -41,4 +41,17 @@ Result<std::vector<Insn>> load_program_file(const std::string& path, bool force_
   return insns;
 }
 
+bool is_elf_file(const std::string& path) {
+  const auto bytes = read_file_bytes(path);
+  return bytes && detect_program_file_kind(*bytes) == ProgramFileKind::kElf;
+}
+
+Result<Object> load_object_file(const std::string& path) {
+  auto bytes = read_file_bytes(path);
+  if (!bytes) return std::unexpected(named(std::move(bytes.error()), path));
+  auto object = load_elf_object(*bytes, path);
+  if (!object) return std::unexpected(named(std::move(object.error()), path));
+  return object;
+}
+
 }  // namespace sandbpf::tools

@@ -23,9 +23,15 @@
 namespace sandbpf {
 
 struct VerifyOptions {
-  TerminationPolicy termination = TerminationPolicy::kProved;
+  // Unset: the platform's default (linux: proved, generic: budget).
+  std::optional<TerminationPolicy> termination;
   uint64_t max_instructions_per_path = 1000000;  // under kProved
-  bool allow_pointer_leaks = false;  // privileged Linux programs may store map pointers
+  // Pointer leaks: storing a pointer anywhere but the stack (map values,
+  // the packet, the context), handing helpers memory that holds spilled
+  // pointers, returning a pointer in r0, and arithmetic that turns a pointer
+  // into a number (other than subtracting pointers and, for privileged
+  // program types, mov32). Privileged Linux loaders may allow them.
+  bool allow_pointer_leaks = false;
   bool trace = false;                // keep the abstract state before the failing insn
   std::chrono::milliseconds time_limit{10000};
   uint64_t memory_limit_bytes = 256ull << 20;

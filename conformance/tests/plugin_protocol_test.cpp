@@ -148,12 +148,22 @@ TEST(plugin_protocol, RuntimeErrorExitsThree) {
   }
 }
 
-TEST(plugin_protocol, JitEngineIsRefusedClearly) {
-  const ProcessResult r = plugin({"--engine", "jit"}, {mov64_imm(0, 1), kExit});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.out, "");
-  EXPECT_NE(r.err.find("the jit engine is not available in this build"), std::string::npos)
-      << r.err;
+TEST(plugin_protocol, JitEngineRunsTheProgram) {
+  for (const char* mode : {"fast", "checked"}) {
+    const ProcessResult r = plugin({runner_hex({5, 6, 7}), "--engine", "jit", "--mode", mode},
+                                   {ldxb(0, 1, 2), kExit});
+    EXPECT_EQ(r.exit_code, 0) << mode << ": " << r.err;
+    EXPECT_EQ(r.out, "7\n") << mode;
+  }
+}
+
+TEST(plugin_protocol, JitRuntimeErrorIsTheInterpretersText) {
+  for (const char* mode : {"fast", "checked"}) {
+    const ProcessResult r = plugin({"--engine=jit", "--mode", mode}, {ldxb(0, 1, 0), kExit});
+    EXPECT_EQ(r.exit_code, 3) << mode;
+    EXPECT_EQ(r.out, "") << mode;
+    EXPECT_EQ(r.err, "insn 0: ldxb: read of 1 bytes at r1+0 is out of bounds\n") << mode;
+  }
 }
 
 TEST(plugin_protocol, ElfInputIsRefusedClearly) {

@@ -1,5 +1,6 @@
-// Every conformance data file, on the interpreter in both modes, one test
-// case per file per mode so a failure names its file:
+// Every conformance data file, on every engine (the interpreter and the
+// JIT) in both modes, one test case per file per engine per mode so a
+// failure names its file:
 //   - the public bpf_conformance suite, in ../shared/conformance beside the
 //     source tree (skipped with a message when it is not there);
 //   - the project's own tests, conformance/tests/*.data.
@@ -30,6 +31,7 @@ std::string source_dir() {
 struct FileCase {
   std::string path;       // empty: nothing to run, skip with `skip_reason`
   ExecMode mode = ExecMode::kFast;
+  Engine engine = Engine::kInterpreter;
   std::string name;
   std::string skip_reason;
 };
@@ -44,13 +46,14 @@ std::vector<FileCase> cases_in(const std::string& dir) {
   std::vector<FileCase> cases;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    cases.push_back({"", ExecMode::kFast, "suite_absent", dir + " is not there"});
+    cases.push_back({"", ExecMode::kFast, Engine::kInterpreter, "suite_absent", dir + " is not there"});
     return cases;
   }
   const std::string paths[] = {dir};
   const auto files = collect_test_files(paths);
   if (!files || files->empty()) {
-    cases.push_back({"", ExecMode::kFast, "no_data_files", "no .data files in " + dir});
+    cases.push_back({"", ExecMode::kFast, Engine::kInterpreter, "no_data_files",
+                     "no .data files in " + dir});
     return cases;
   }
   std::set<std::string> names;
@@ -59,15 +62,20 @@ std::vector<FileCase> cases_in(const std::string& dir) {
     std::string name = base;
     for (int n = 2; names.contains(name); ++n) name = base + "_" + std::to_string(n);
     names.insert(name);
-    cases.push_back({file, ExecMode::kFast, name + "_fast", ""});
-    cases.push_back({file, ExecMode::kChecked, name + "_checked", ""});
+    cases.push_back({file, ExecMode::kFast, Engine::kInterpreter, name + "_fast", ""});
+    cases.push_back({file, ExecMode::kChecked, Engine::kInterpreter, name + "_checked", ""});
+    cases.push_back({file, ExecMode::kFast, Engine::kJit, name + "_jit_fast", ""});
+    cases.push_back({file, ExecMode::kChecked, Engine::kJit, name + "_jit_checked", ""});
   }
   return cases;
 }
 
 void run_case(const FileCase& c) {
   if (c.path.empty()) GTEST_SKIP() << c.skip_reason;
-  const TestResult result = run_test_file(c.path, RunnerOptions{c.mode});
+  RunnerOptions options;
+  options.mode = c.mode;
+  options.engine = c.engine;
+  const TestResult result = run_test_file(c.path, options);
   EXPECT_TRUE(result.loaded) << c.path << ": " << result.reason;
   EXPECT_TRUE(result.passed) << c.path << ": " << result.reason;
 }

@@ -88,7 +88,7 @@ TEST_F(cli, UnknownCommandIsBadUsage) {
 TEST_F(cli, HelpSucceedsAndListsTheCommands) {
   const ProcessResult r = sandbpf({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* command : {"asm", "disasm", "run", "conformance"})
+  for (const char* command : {"asm", "disasm", "inspect", "run", "conformance"})
     EXPECT_NE(r.out.find(command), std::string::npos) << command;
 }
 
@@ -138,11 +138,83 @@ TEST_F(cli, DisasmOfRawAndOfTextAgreeAndReassemble) {
   EXPECT_TRUE(from_raw.out.ends_with("\n"));
 }
 
-TEST_F(cli, DisasmElfIsNotSupportedYet) {
+TEST_F(cli, DisasmMalformedElfIsUnloadable) {
   const std::string elf = write("p.o", std::string(kElfBytes, 16));
   const ProcessResult r = sandbpf({"disasm", elf});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "sandbpf: " + elf + ": ELF objects are not supported yet\n");
+  EXPECT_EQ(r.err, "sandbpf: " + elf +
+                       ": the ELF header is truncated: the file has 16 bytes, the header needs 64\n");
+}
+
+// An object clang-19 compiled at build time (loader/tests/programs).
+std::string test_object(const std::string& name) {
+  return std::string(SANDBPF_LOADER_TEST_OBJECTS) + "/" + name;
+}
+
+TEST_F(cli, DisasmElfPrintsEveryProgramWithSourceLines) {
+  const std::string object = test_object("subprograms.o");
+  if (!fs::exists(object)) GTEST_SKIP() << object << " was not built (clang-19 is missing)";
+  const ProcessResult r = sandbpf({"disasm", object});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("# xdp/entry/entry (29 insns)\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("# subprogram count_step (.text)\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("subprograms.c:18\n   0: mov %r6, %r1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("   5: lddw %r2, func +9\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("# xdp/leaf/leaf (3 insns)\n"), std::string::npos) << r.out;
+}
+
+// --- inspect -------------------------------------------------------------
+
+TEST_F(cli, InspectListsProgramsMapsAndRelocations) {
+  const std::string object = test_object("maps_btf.o");
+  if (!fs::exists(object)) GTEST_SKIP() << object << " was not built (clang-19 is missing)";
+  const ProcessResult r = sandbpf({"inspect", object});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  EXPECT_NE(r.out.find("line info: yes\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("programs: 1\n  xdp/use_maps: 43 insns\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  2: flows: type hash (1), key 12, value 8, entries 1024, flags 0x1, "
+                       "btf (.maps)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("outer: type array_of_maps (12), key 4, value 4, entries 4, flags 0x0, "
+                       "btf (.maps), inner map 5\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  xdp+0x38: R_BPF_64_64 flows -> map 2 (flows)\n"), std::string::npos)
+      << r.out;
+}
+
+TEST_F(cli, InspectShowsSubprogramsAndGlobalData) {
+  const std::string subprograms = test_object("subprograms.o");
+  if (!fs::exists(subprograms)) GTEST_SKIP() << subprograms << " was not built";
+  const ProcessResult r = sandbpf({"inspect", subprograms});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  xdp/twice/call_twice: 9 insns, subprograms: twice (insn 3), add_one "
+                       "(insn 6)\n"),
+            std::string::npos)
+      << r.out;
+  const ProcessResult g = sandbpf({"inspect", test_object("global_data.o")});
+  EXPECT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_NE(g.out.find(": .rodata: type array (2), key 4, value 16, entries 1, flags 0x0, global "
+                       "(.rodata), read-only\n"),
+            std::string::npos)
+      << g.out;
+}
+
+TEST_F(cli, InspectUnloadableFileExitsTwo) {
+  const std::string elf = write("p.o", std::string(kElfBytes, 16));
+  const ProcessResult r = sandbpf({"inspect", elf});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "sandbpf: " + elf +
+                       ": the ELF header is truncated: the file has 16 bytes, the header needs 64\n");
+  EXPECT_TRUE(r.out.empty());
+  const ProcessResult text = sandbpf({"inspect", write("p.s", "exit\n")});
+  EXPECT_EQ(text.exit_code, 2);
+  EXPECT_EQ(text.err, "sandbpf: " + path("p.s") +
+                          ": not an ELF object (inspect reads BPF .o files)\n");
+  const ProcessResult missing = sandbpf({"inspect", path("missing.o")});
+  EXPECT_EQ(missing.exit_code, 2);
 }
 
 TEST_F(cli, DisasmMissingFile) {
@@ -248,13 +320,28 @@ TEST_F(cli, RunDecodeErrorIsUnloadable) {
   EXPECT_EQ(r.err, "sandbpf: " + bin + ": insn 1: unknown opcode 0xff\n");
 }
 
-TEST_F(cli, RunJitIsNotAvailable) {
-  const ProcessResult r = sandbpf({"run", write("p.s", "exit\n"), "--engine", "jit"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "sandbpf: the jit engine is not available in this build\n");
+TEST_F(cli, RunOnTheJit) {
+  const std::string prog = write("p.s", "mov %r0, 40\nadd %r0, 2\nexit\n");
+  const ProcessResult r = sandbpf({"run", prog, "--engine", "jit"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "42\n");
+  const ProcessResult fast =
+      sandbpf({"run", prog, "--engine", "jit", "--no-verify", "--mode", "fast", "--stats"});
+  EXPECT_EQ(fast.exit_code, 0) << fast.err;
+  EXPECT_EQ(fast.out, "42\n");
+  EXPECT_TRUE(fast.err.starts_with("runs=1 ns_per_run=")) << fast.err;
+  EXPECT_TRUE(fast.err.ends_with(" insns=3\n")) << fast.err;
   const ProcessResult bogus = sandbpf({"run", write("q.s", "exit\n"), "--engine", "bogus"});
   EXPECT_EQ(bogus.exit_code, 2);
+}
+
+TEST_F(cli, RunOnTheJitReportsTheInterpretersErrors) {
+  const std::string prog = write("loop.s", "mov %r0, 0\nloop:\nadd %r0, 1\nja loop\n");
+  const ProcessResult r = sandbpf({"run", prog, "--engine", "jit", "--budget", "10"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.err, "sandbpf: " + prog + ": insn 2: instruction budget of 10 exhausted\n");
+  const ProcessResult interpreter = sandbpf({"run", prog, "--budget", "10"});
+  EXPECT_EQ(interpreter.err, r.err);
 }
 
 TEST_F(cli, RunElfIsNotSupportedYet) {
@@ -335,9 +422,41 @@ TEST_F(cli, ConformanceMissingPath) {
 TEST_F(cli, ConformanceUsage) {
   EXPECT_EQ(sandbpf({"conformance"}).exit_code, 2);
   EXPECT_EQ(sandbpf({"conformance", write("a.data", kPassing), "--mode", "slow"}).exit_code, 2);
-  const ProcessResult jit = sandbpf({"conformance", write("b.data", kPassing), "--engine", "jit"});
-  EXPECT_EQ(jit.exit_code, 2);
-  EXPECT_EQ(jit.err, "sandbpf: the jit engine is not available in this build\n");
+  EXPECT_EQ(sandbpf({"conformance", write("c.data", kPassing), "--engine", "native"}).exit_code, 2);
+}
+
+TEST_F(cli, JitCompilesAndDumps) {
+  const std::string prog =
+      write("loop.s", "mov %r0, 0\nmov %r1, 10\nloop:\nadd %r0, %r1\nsub %r1, 1\njne %r1, 0, loop\nexit\n");
+  const ProcessResult summary = sandbpf({"jit", prog});
+  EXPECT_EQ(summary.exit_code, 0) << summary.err;
+  EXPECT_TRUE(summary.out.starts_with("6 instructions -> ")) << summary.out;
+  EXPECT_NE(summary.out.find(" bytes of x86-64 code (fast mode, "), std::string::npos) << summary.out;
+
+  const ProcessResult dump = sandbpf({"jit", prog, "--arch", "x86_64", "--dump"});
+  EXPECT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_NE(dump.out.find("<entry trampoline and unwinder>\n"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("\n   2: add %r0, %r1\n"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("\n   5: exit\n"), std::string::npos) << dump.out;
+  if (std::filesystem::exists("/usr/bin/objdump")) {
+    EXPECT_NE(dump.out.find("48 01 f8"), std::string::npos) << dump.out;
+    EXPECT_NE(dump.out.find("add    rax,rdi"), std::string::npos) << dump.out;
+  } else {
+    EXPECT_NE(dump.out.find("not found (install binutils"), std::string::npos) << dump.out;
+  }
+
+  const ProcessResult arm = sandbpf({"jit", prog, "--arch", "arm64", "--dump"});
+  EXPECT_EQ(arm.exit_code, 2);
+  EXPECT_EQ(arm.err, "sandbpf: the jit has no arm64 backend yet (available: x86_64)\n");
+}
+
+TEST_F(cli, ConformanceOnTheJit) {
+  for (const char* mode : {"fast", "checked"}) {
+    const ProcessResult r =
+        sandbpf({"conformance", write("b.data", kPassing), "--engine", "jit", "--mode", mode});
+    EXPECT_EQ(r.exit_code, 0) << mode << ": " << r.err;
+    EXPECT_EQ(r.out, "1 passed, 0 failed\n") << mode;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,60 @@
+// Executable memory, W^X: the ONE place in sandbpf that maps pages for
+// machine code (a port to another OS replaces only executable_memory.cpp).
+// No page is ever writable and executable at once. Two ways to publish
+// code, chosen once per process:
+//
+//   kProcSelfMem  (Linux, when the kernel allows it) code goes into pages
+//                 that are mapped read+execute from the start and are never
+//                 writable in the process: the bytes are written through
+//                 /proc/self/mem (as a debugger writes breakpoints). The
+//                 pages belong to a process-wide pool, so publishing and
+//                 releasing code costs one write and no mmap, mprotect or
+//                 munmap (each of which costs tens of microseconds of TLB
+//                 shootdown on virtual machines). Released chunks are
+//                 overwritten with int3 before they are reused.
+//   kRemap        code is copied into fresh read+write pages, which are then
+//                 made read+execute (mprotect); one mapping per program.
+//
+// kAuto uses kProcSelfMem when a probe write succeeds (some hardened
+// kernels forbid writes through /proc/self/mem), else kRemap; the
+// environment variable SANDBPF_JIT_MEMORY=remap forces kRemap.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "sandbpf/error.hpp"
+
+namespace sandbpf {
+
+class ExecutableMemory {
+ public:
+  enum class Method { kAuto, kProcSelfMem, kRemap };
+
+  // Publishes `code` read+execute (16-byte aligned).
+  static Result<ExecutableMemory> publish(std::span<const uint8_t> code, Method method = Method::kAuto);
+  // Whether kProcSelfMem works in this process (probed once).
+  static bool proc_self_mem_available();
+
+  ExecutableMemory() = default;
+  ExecutableMemory(ExecutableMemory&& other) noexcept;
+  ExecutableMemory& operator=(ExecutableMemory&& other) noexcept;
+  ExecutableMemory(const ExecutableMemory&) = delete;
+  ExecutableMemory& operator=(const ExecutableMemory&) = delete;
+  ~ExecutableMemory();
+
+  const uint8_t* data() const { return base_; }
+  size_t size() const { return size_; }  // bytes of code
+  std::span<const uint8_t> code() const { return {data(), size_}; }
+  Method method() const { return method_; }
+
+ private:
+  void release();
+  const uint8_t* base_ = nullptr;
+  size_t size_ = 0;
+  size_t reserved_ = 0;  // bytes of the chunk (pool) or of the mapping (remap)
+  Method method_ = Method::kAuto;
+};
+
+}  // namespace sandbpf

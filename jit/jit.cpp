@@ -1,0 +1,438 @@
+// The JIT driver: option checks, lowering (and the hardening rewrites),
+// the backend, publishing the code W^X, and running it: the run state, the
+// RunContext helpers see (callbacks run JIT code), checked-mode access
+// checks, and turning what the code recorded into the interpreter's errors.
+//
+// Instruction budgets (the rule, which gives the interpreter's results):
+//   * checked mode counts every instruction of the program as loaded. The
+//     code charges each budget block at its entry (sub remaining, N). A
+//     block ends after any instruction that can stop the run or touch
+//     memory (loads, stores, atomics, lddw with a lookup, packet loads,
+//     calls, jumps, exit), so when the charge does not fit, the k-th
+//     instruction of the block (k = what remained) is where the interpreter
+//     runs out, and nothing before it in the block could have failed or
+//     written memory: the error names that instruction, and the count is
+//     budget + 1, as the interpreter's.
+//   * fast mode with a budget charges taken backward jumps (their distance)
+//     and calls (1), in the interpreter's order (after the helper-id and
+//     call-depth checks); its code is a second variant compiled on the
+//     first run that asks for a budget.
+#include "jit/jit.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fmt/format.h>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "jit/executable_memory.hpp"
+#include "jit/lowered_program.hpp"
+#include "jit/rewrites/constant_blinding.hpp"
+#include "jit/run_state.hpp"
+#include "jit/x86_64/backend.hpp"
+
+namespace sandbpf {
+
+namespace {
+
+struct AccessInfo {
+  uint8_t width = 0;
+  bool write = false;
+  bool atomic = false;
+};
+
+struct CompiledVariant {
+  ExecutableMemory memory;
+  TrampolineFunction trampoline = nullptr;
+  std::vector<const void*> function_code;  // per LoweredProgram::function_entries
+  std::vector<uint32_t> slot_offsets;
+};
+
+}  // namespace
+
+struct CompiledCode {
+  Program program;
+  JitOptions options;
+  LoweredProgram lowered;
+  std::vector<HelperFunction> helpers;  // bound at compile time; the code points into it
+  std::vector<AccessInfo> access;       // per lowered slot
+  CompiledVariant main;
+  mutable std::once_flag budget_once;
+  mutable std::optional<CompiledVariant> budget_variant;  // fast mode with a budget
+  mutable std::optional<Error> budget_error;
+  std::vector<uint32_t> instruction_offsets;  // by pc as loaded, in main
+};
+
+namespace {
+
+bool check_access(JitRunState* state, uint32_t pc, uint64_t address, uint64_t frame);
+
+Result<CompiledVariant> build_variant(const CompiledCode& c, bool count_back_edges) {
+  x86_64::BackendOptions backend;
+  backend.mode = c.options.mode;
+  backend.count_back_edges = count_back_edges;
+  backend.stack_per_frame = c.options.stack_per_frame;
+  backend.max_call_depth = c.options.max_call_depth;
+  backend.helpers = c.helpers;
+  backend.check_access = &check_access;
+  auto machine = x86_64::compile(c.lowered, backend);
+  if (!machine) return std::unexpected(std::move(machine.error()));
+  if (machine->bytes.size() > c.options.max_code_bytes)
+    return make_error(ErrorKind::kUsage,
+                      fmt::format("the machine code ({} bytes) exceeds the limit of {} bytes",
+                                  machine->bytes.size(), c.options.max_code_bytes));
+  auto memory = ExecutableMemory::publish(machine->bytes);
+  if (!memory) return std::unexpected(std::move(memory.error()));
+  CompiledVariant variant;
+  variant.memory = std::move(*memory);
+  const uint8_t* base = variant.memory.data();
+  variant.trampoline = reinterpret_cast<TrampolineFunction>(
+      reinterpret_cast<uintptr_t>(base + machine->trampoline_offset));
+  for (uint32_t offset : machine->function_offsets) variant.function_code.push_back(base + offset);
+  variant.slot_offsets = std::move(machine->slot_offsets);
+  return variant;
+}
+
+// The interpreter's checks (interpreter.cpp), with the same messages.
+bool region_allows(const std::vector<MemoryRegion>& regions, uint64_t address, uint64_t size,
+                   bool write) {
+  for (const MemoryRegion& r : regions)
+    if (address >= r.base && size <= r.size && address - r.base <= r.size - size)
+      if (!write || r.writable) return true;
+  return false;
+}
+
+bool region_contains_readonly(const std::vector<MemoryRegion>& regions, uint64_t address,
+                              uint64_t size) {
+  for (const MemoryRegion& r : regions)
+    if (address >= r.base && size <= r.size && address - r.base <= r.size - size && !r.writable)
+      return true;
+  return false;
+}
+
+class JitRun final : public RunContext {
+ public:
+  JitRun(const CompiledCode& code, const CompiledVariant& variant, const Environment& env,
+         uint64_t limit)
+      : code_(code), variant_(variant), env_(env), limit_(limit) {
+    state.context = this;
+    state.owner = this;
+  }
+
+  // Runs the function whose code is `fn` with r10 = frame_top.
+  uint64_t enter(const void* fn, const uint64_t* args, uint64_t frame_top) {
+    const uint64_t saved_frame_top = state.frame_top;
+    const uint64_t saved_frame = state.frame;
+    state.frame_top = frame_top;
+    const uint64_t r0 = variant_.trampoline(&state, args, fn);
+    absorb(state.raw_error);
+    state.frame_top = saved_frame_top;
+    state.frame = saved_frame;
+    return r0;
+  }
+
+  // Frames in use beyond the entry frame when the code called a helper.
+  uint64_t depth() const { return (stack_top - state.frame) / code_.options.stack_per_frame; }
+
+  uint64_t call_function(uint64_t function, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+                         uint64_t r5) override {
+    if (error || ended) return 0;
+    const auto entries = code_.program.function_entries();
+    if (!is_function_ref(function) ||
+        !std::binary_search(entries.begin(), entries.end(), function_ref_pc(function))) {
+      fail(fmt::format("a helper was given 0x{:x}, which is not a function of the program",
+                       function));
+      return 0;
+    }
+    if (depth() + 1 >= code_.options.max_call_depth) {
+      fail(fmt::format("callback: call depth exceeds the limit of {} frames",
+                       code_.options.max_call_depth));
+      return 0;
+    }
+    const auto& lowered_entries = code_.lowered.function_entries;
+    const auto slot = static_cast<uint32_t>(code_.lowered.slot_of(function_ref_pc(function)));
+    const auto index = static_cast<size_t>(
+        std::lower_bound(lowered_entries.begin(), lowered_entries.end(), slot) -
+        lowered_entries.begin());
+    const uint64_t args[5] = {r1, r2, r3, r4, r5};
+    const uint64_t r0 = enter(variant_.function_code[index], args,
+                              state.frame - code_.options.stack_per_frame);
+    return error || ended ? 0 : r0;
+  }
+
+  void allow_region(const void* address, uint64_t size, bool writable) override {
+    if (code_.options.mode == ExecMode::kChecked)
+      regions.push_back({reinterpret_cast<uint64_t>(address), size, writable});
+  }
+
+  void fail(std::string message) override {
+    if (!error) error = Error{ErrorKind::kRuntime, std::move(message), {}};
+    state.stop = 1;
+  }
+
+  // Ends the program with r0 = 0 once the helper returns (tail calls).
+  void end_program() override {
+    ended = true;
+    state.stop = 1;
+  }
+
+  // A run that ended early (a packet load out of bounds, end_program) looks
+  // failed to helpers, so that they stop and return at once.
+  bool failed() const override { return error.has_value() || ended; }
+  void* run_data() const override { return run_data_; }
+  const Environment& environment() const override { return env_; }
+
+  void fail_at(size_t lowered_pc, std::string message) {
+    if (error) return;
+    Location where;
+    where.instruction = code_.lowered.origin[lowered_pc];
+    error = Error{ErrorKind::kRuntime, std::move(message), std::move(where)};
+  }
+
+  bool check(uint32_t pc, uint64_t address, uint64_t frame) {
+    const AccessInfo& access = code_.access[pc];
+    const size_t origin = code_.lowered.origin[pc];
+    const Insn& in = code_.program.insns()[origin];
+    const std::string_view mnemonic = code_.program.row(origin).mnemonic;
+    if (access.atomic && address % access.width != 0) {
+      fail_at(pc, fmt::format("{}: atomic access of {} bytes at r{}{:+d} is not aligned to {} bytes",
+                              mnemonic, access.width, in.dst, in.off, access.width));
+      return false;
+    }
+    if (stack_allows(address, access.width, frame) ||
+        region_allows(regions, address, access.width, access.write))
+      return true;
+    const bool readonly = access.write && region_contains_readonly(regions, address, access.width);
+    fail_at(pc, fmt::format("{}: {} of {} bytes at r{}{:+d}{}", mnemonic,
+                            access.write ? "write" : "read", access.width,
+                            access.write ? in.dst : in.src, in.off,
+                            readonly ? " is to read-only memory" : " is out of bounds"));
+    return false;
+  }
+
+  uint64_t count() const { return initial_remaining - state.remaining; }
+
+  JitRunState state;
+  uint64_t stack_top = 0;
+  uint64_t initial_remaining = 0;
+  std::vector<MemoryRegion> regions;
+  std::optional<Error> error;
+  bool ended = false;
+  bool budget_exhausted = false;
+  void* run_data_ = nullptr;
+
+ private:
+  // The live frames: the current one (r10 = frame) and its callers'.
+  bool stack_allows(uint64_t address, uint64_t size, uint64_t frame) const {
+    const uint64_t bottom = frame - code_.options.stack_per_frame;
+    const uint64_t live = stack_top - bottom;
+    return address >= bottom && size <= live && address - bottom <= live - size;
+  }
+
+  // What the code recorded before unwinding, as the interpreter reports it.
+  void absorb(RawError raw) {
+    if (raw == RawError::kNone) return;
+    state.raw_error = RawError::kNone;
+    const LoweredProgram& lowered = code_.lowered;
+    size_t pc = state.error_pc;
+    const Insn& in = code_.program.insns()[lowered.origin[pc]];
+    const uint64_t index = static_cast<uint32_t>(in.imm);
+    switch (raw) {
+      case RawError::kNone:
+      case RawError::kRecorded:
+        break;
+      case RawError::kPacketEnd:
+        ended = true;
+        break;
+      case RawError::kHelperStopped:
+        if (!ended && error && !error->where.instruction)
+          error->where.instruction = lowered.origin[pc];
+        break;
+      case RawError::kBudgetBlock:
+        // The block could not be charged: `remaining` (restored to what it
+        // was at the block's entry) instructions of it ran; the next one
+        // is where the budget ran out.
+        for (uint64_t k = state.remaining;; ++pc) {
+          if (lowered.tail[pc] || !lowered.counted[pc]) continue;
+          if (k == 0) break;
+          --k;
+        }
+        [[fallthrough]];
+      case RawError::kBudgetAt:
+        budget_exhausted = true;
+        fail_at(pc, fmt::format("instruction budget of {} exhausted", limit_));
+        break;
+      case RawError::kCallDepth:
+        fail_at(pc, fmt::format("call local: call depth exceeds the limit of {} frames",
+                                code_.options.max_call_depth));
+        break;
+      case RawError::kUnknownHelper:
+        fail_at(pc, fmt::format("call {}: unknown helper id {}", in.imm, index));
+        break;
+      case RawError::kUnknownHelperReg:
+        fail_at(pc, fmt::format("call %r{}: unknown helper id {}", in.dst, state.error_value));
+        break;
+      case RawError::kMapMissing:
+        fail_at(pc, fmt::format("lddw: map {} does not exist (the program has {} maps)", index,
+                                env_.maps.size()));
+        break;
+      case RawError::kMapValueMissing: {
+        const uint64_t offset =
+            static_cast<uint32_t>(code_.program.insns()[lowered.origin[pc] + 1].imm);
+        fail_at(pc, fmt::format("lddw: map {} has no value at offset {} for direct access", index,
+                                offset));
+        break;
+      }
+      case RawError::kVariableMissing:
+        fail_at(pc, fmt::format("lddw: host variable {} does not exist", index));
+        break;
+    }
+    if (error || ended) state.stop = 1;
+  }
+
+  const CompiledCode& code_;
+  const CompiledVariant& variant_;
+  const Environment& env_;
+  uint64_t limit_;
+};
+
+bool check_access(JitRunState* state, uint32_t pc, uint64_t address, uint64_t frame) {
+  auto* run = static_cast<JitRun*>(state->owner);
+  if (run->check(pc, address, frame)) return true;
+  state->raw_error = RawError::kRecorded;
+  return false;
+}
+
+std::vector<AccessInfo> access_table(const LoweredProgram& lowered) {
+  std::vector<AccessInfo> table(lowered.size());
+  for (size_t pc = 0; pc < lowered.size(); ++pc) {
+    if (lowered.tail[pc]) continue;
+    const InsnInfo& row = lowered.row(pc);
+    table[pc].width = row.width;
+    table[pc].write = row.form == Form::StoreImm || row.form == Form::StoreReg ||
+                      row.form == Form::Atomic;
+    table[pc].atomic = row.form == Form::Atomic;
+  }
+  return table;
+}
+
+// Stacks up to this size live on the host stack; larger ones on the heap.
+constexpr size_t kInlineStackBytes = 16 * 1024;
+
+}  // namespace
+
+bool jit_available() {
+#if defined(__x86_64__)
+  return true;
+#else
+  return false;
+#endif
+}
+
+JitProgram::JitProgram(std::unique_ptr<CompiledCode> code) : code_(std::move(code)) {}
+JitProgram::JitProgram(JitProgram&&) noexcept = default;
+JitProgram& JitProgram::operator=(JitProgram&&) noexcept = default;
+JitProgram::~JitProgram() = default;
+
+Result<JitProgram> JitProgram::compile(const Program& program, const Environment& environment,
+                                       const JitOptions& options) {
+  if (!jit_available())
+    return make_error(ErrorKind::kUsage, "the jit has no backend for this host's architecture");
+  if (options.stack_per_frame == 0 || options.stack_per_frame % 8 != 0 ||
+      options.stack_per_frame > (1u << 20))
+    return make_error(ErrorKind::kUsage,
+                      fmt::format("stack size per frame must be a multiple of 8 between 8 and "
+                                  "1048576 bytes, not {}",
+                                  options.stack_per_frame));
+  if (options.max_call_depth == 0 || options.max_call_depth > 1024)
+    return make_error(ErrorKind::kUsage,
+                      fmt::format("the call depth limit must be between 1 and 1024, not {}",
+                                  options.max_call_depth));
+
+  auto code = std::make_unique<CompiledCode>();
+  code->program = program;
+  code->options = options;
+  code->lowered = options.blind_constants ? blind_constants(program, options.blinding_seed)
+                                          : LoweredProgram::from(program);
+  code->helpers.assign(environment.helpers.begin(), environment.helpers.end());
+  code->access = access_table(code->lowered);
+  auto main = build_variant(*code, false);
+  if (!main) return std::unexpected(std::move(main.error()));
+  code->main = std::move(*main);
+  const LoweredProgram& lowered = code->lowered;
+  for (size_t pc = 0, slot = 0; pc < program.size(); ++pc) {
+    while (slot < lowered.size() && lowered.origin[slot] < pc) ++slot;
+    code->instruction_offsets.push_back(slot < lowered.size()
+                                            ? code->main.slot_offsets[slot]
+                                            : static_cast<uint32_t>(code->main.memory.size()));
+  }
+  return JitProgram(std::move(code));
+}
+
+Result<uint64_t> JitProgram::run(const Environment& environment, const RunInput& input,
+                                 const RunLimits& limits, RunStats* stats) const {
+  const CompiledCode& c = *code_;
+  const bool checked = c.options.mode == ExecMode::kChecked;
+  const uint64_t budget = limits.instruction_budget;
+  const CompiledVariant* variant = &c.main;
+  if (!checked && budget != 0) {
+    std::call_once(c.budget_once, [&c] {
+      auto built = build_variant(c, true);
+      if (built) c.budget_variant.emplace(std::move(*built));
+      else c.budget_error = std::move(built.error());
+    });
+    if (c.budget_error) return std::unexpected(*c.budget_error);
+    variant = &*c.budget_variant;
+  }
+
+  JitRun run(c, *variant, environment,
+             budget != 0 ? budget : std::numeric_limits<uint64_t>::max());
+  const size_t stack_bytes = static_cast<size_t>(c.options.stack_per_frame) * c.options.max_call_depth;
+  alignas(16) uint8_t inline_stack[kInlineStackBytes];
+  std::vector<uint8_t> heap_stack;
+  uint8_t* stack = inline_stack;
+  if (stack_bytes > kInlineStackBytes) {
+    heap_stack.assign(stack_bytes + 16, 0);
+    stack = heap_stack.data() + (16 - reinterpret_cast<uintptr_t>(heap_stack.data()) % 16) % 16;
+  }
+  run.stack_top = reinterpret_cast<uint64_t>(stack + stack_bytes);
+  if (checked) {
+    // As the interpreter: unverified programs reading stack they never
+    // wrote see zeros.
+    std::memset(stack, 0, stack_bytes);
+    run.regions.assign(input.regions.begin(), input.regions.end());
+  }
+
+  JitRunState& state = run.state;
+  state.remaining = budget != 0 ? budget : std::numeric_limits<uint64_t>::max();
+  run.initial_remaining = state.remaining;
+  run.run_data_ = input.run_data;
+  state.packet = input.packet;
+  state.packet_size = input.packet != nullptr ? input.packet_size : 0;
+  state.maps = environment.maps.data();
+  state.map_count = environment.maps.size();
+  state.variables = environment.variables.data();
+  state.variable_count = environment.variables.size();
+
+  state.frame = run.stack_top;
+  state.frame_floor =
+      run.stack_top - static_cast<uint64_t>(c.options.max_call_depth - 1) * c.options.stack_per_frame;
+  uint64_t r0 = run.enter(variant->function_code[0], input.args, run.stack_top);
+  if (run.ended) r0 = 0;
+  if (stats != nullptr)
+    stats->instructions = !checked ? 0 : run.budget_exhausted ? budget + 1 : run.count();
+  if (run.error) return std::unexpected(std::move(*run.error));
+  return r0;
+}
+
+std::span<const uint8_t> JitProgram::code() const { return code_->main.memory.code(); }
+
+std::span<const uint32_t> JitProgram::instruction_offsets() const {
+  return code_->instruction_offsets;
+}
+
+const Program& JitProgram::program() const { return code_->program; }
+
+}  // namespace sandbpf

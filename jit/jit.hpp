@@ -1,0 +1,71 @@
+// The JIT driver: compiles a Program to native code for the host (x86-64
+// today; ARM64 and RISC-V 64 follow) and runs it. The compiled code is bound
+// to one Environment's helper table at compile time, so helper calls are
+// direct calls (no indirect call, no retpoline). Executable memory is W^X:
+// code is written into read+write pages, then the pages are made
+// read+execute before any run.
+//
+// Semantics are the interpreter's, bit for bit (the interpreter is the
+// reference; DESIGN.md). Like the interpreter, code is compiled in one of
+// two modes: fast (verified or trusted programs: no checks) or checked
+// (every load and store checked against the run's regions, atomics'
+// alignment checked, an instruction budget), so unverified programs are
+// safe on the JIT too. An instruction the backend cannot compile is a
+// compile error: the JIT never falls back to the interpreter.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "sandbpf/error.hpp"
+#include "vm/environment.hpp"
+#include "vm/interpreter.hpp"
+#include "vm/program.hpp"
+
+namespace sandbpf {
+
+struct JitOptions {
+  ExecMode mode = ExecMode::kFast;
+  uint32_t stack_per_frame = 512;  // as InterpreterOptions
+  uint32_t max_call_depth = 8;
+  bool blind_constants = false;     // hardening rewrite (see jit/rewrites)
+  uint64_t blinding_seed = 0;       // 0: random keys; otherwise deterministic (tests)
+  uint64_t max_code_bytes = 64 << 20;
+};
+
+struct CompiledCode;  // the executable mapping and metadata (jit.cpp)
+
+class JitProgram {
+ public:
+  // Compiles for the host architecture. `environment.helpers` is read now
+  // (direct calls); maps and host variables are resolved at run time from
+  // the Environment passed to run(), which must have the same helpers.
+  static Result<JitProgram> compile(const Program& program, const Environment& environment,
+                                    const JitOptions& options = {});
+  JitProgram(JitProgram&&) noexcept;
+  JitProgram& operator=(JitProgram&&) noexcept;
+  ~JitProgram();
+
+  // Same contract as Interpreter::run (limits.instruction_budget is
+  // enforced in checked mode, and in fast mode at back-edges and calls
+  // when non-zero; stats count instructions only in checked mode).
+  Result<uint64_t> run(const Environment& environment, const RunInput& input,
+                       const RunLimits& limits = {}, RunStats* stats = nullptr) const;
+
+  std::span<const uint8_t> code() const;  // the machine code, for dumps
+  // Where the code of each instruction starts in code(), by pc of the
+  // program as loaded (an lddw's second slot: where the next one starts).
+  std::span<const uint32_t> instruction_offsets() const;
+  const Program& program() const;
+
+ private:
+  explicit JitProgram(std::unique_ptr<CompiledCode> code);
+  std::unique_ptr<CompiledCode> code_;
+};
+
+// Whether this build has a JIT backend for the host.
+bool jit_available();
+
+}  // namespace sandbpf

@@ -1,0 +1,128 @@
+// Executable memory: both ways of publishing code run it, and neither ever
+// leaves a mapping writable and executable; released pool chunks do not
+// keep old code executable.
+#include "jit/executable_memory.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace sandbpf {
+namespace {
+
+// mov eax, imm32 ; ret
+std::vector<uint8_t> return_code(uint32_t value) {
+  std::vector<uint8_t> code = {0xb8, 0, 0, 0, 0, 0xc3};
+  std::memcpy(&code[1], &value, 4);
+  return code;
+}
+
+uint32_t call(const ExecutableMemory& memory) {
+  using Function = uint32_t (*)();
+  return reinterpret_cast<Function>(reinterpret_cast<uintptr_t>(memory.data()))();
+}
+
+// The permissions of the mapping holding `address`, and whether any
+// mapping of the process is writable and executable.
+struct Maps {
+  std::string permissions_of_code;
+  std::string writable_and_executable;
+};
+
+Maps read_maps(const void* address) {
+  Maps out;
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  const auto at = reinterpret_cast<uint64_t>(address);
+  while (std::getline(maps, line)) {
+    std::istringstream fields(line);
+    std::string range, perms;
+    fields >> range >> perms;
+    if (perms.size() >= 3 && perms[1] == 'w' && perms[2] == 'x') out.writable_and_executable += line + "\n";
+    const uint64_t begin = std::stoull(range.substr(0, range.find('-')), nullptr, 16);
+    const uint64_t end = std::stoull(range.substr(range.find('-') + 1), nullptr, 16);
+    if (at >= begin && at < end) out.permissions_of_code = perms.substr(0, 3);
+  }
+  return out;
+}
+
+#if defined(__x86_64__)
+TEST(executable_memory, RemapPublishesReadExecutePages) {
+  auto memory = ExecutableMemory::publish(return_code(42), ExecutableMemory::Method::kRemap);
+  ASSERT_TRUE(memory) << memory.error().to_string();
+  EXPECT_EQ(call(*memory), 42u);
+  const Maps maps = read_maps(memory->data());
+  EXPECT_EQ(maps.permissions_of_code, "r-x");
+  EXPECT_EQ(maps.writable_and_executable, "");
+}
+
+TEST(executable_memory, ProcSelfMemWritesIntoPagesThatAreNeverWritable) {
+  if (!ExecutableMemory::proc_self_mem_available())
+    GTEST_SKIP() << "this kernel does not allow writes through /proc/self/mem (kRemap is used)";
+  std::vector<ExecutableMemory> programs;
+  for (uint32_t i = 0; i < 100; ++i) {
+    auto memory = ExecutableMemory::publish(return_code(i), ExecutableMemory::Method::kProcSelfMem);
+    ASSERT_TRUE(memory) << memory.error().to_string();
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(memory->data()) % 16, 0u);
+    programs.push_back(std::move(*memory));
+  }
+  for (uint32_t i = 0; i < 100; ++i) EXPECT_EQ(call(programs[i]), i);
+  const Maps maps = read_maps(programs[0].data());
+  EXPECT_EQ(maps.permissions_of_code, "r-x");
+  EXPECT_EQ(maps.writable_and_executable, "");
+
+  // A released chunk holds int3 until it is reused.
+  const uint8_t* released = programs[50].data();
+  programs[50] = ExecutableMemory();
+  EXPECT_EQ(released[0], 0xcc);
+  EXPECT_EQ(released[5], 0xcc);
+  // Reuse: the next chunk of that size lands in a freed place and works.
+  auto again = ExecutableMemory::publish(return_code(7), ExecutableMemory::Method::kProcSelfMem);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(call(*again), 7u);
+}
+
+// A child made by fork() publishes into its own memory, not its parent's.
+TEST(executable_memory, ForkedChildrenWriteTheirOwnMemory) {
+  auto before = ExecutableMemory::publish(return_code(1));  // opens what it needs in the parent
+  ASSERT_TRUE(before);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto memory = ExecutableMemory::publish(return_code(77));
+    ::_exit(memory && call(*memory) == 77 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  // The parent's free chunk right after `before` was not written by the child.
+  auto after = ExecutableMemory::publish(return_code(5));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(call(*after), 5u);
+  EXPECT_EQ(call(*before), 1u);
+}
+
+TEST(executable_memory, LargeCodeGetsItsOwnRegion) {
+  std::vector<uint8_t> code(3 << 20, 0x90);  // 3 MiB of nops, then the return
+  const std::vector<uint8_t> tail = return_code(9);
+  code.insert(code.end(), tail.begin(), tail.end());
+  for (auto method : {ExecutableMemory::Method::kAuto, ExecutableMemory::Method::kRemap}) {
+    auto memory = ExecutableMemory::publish(code, method);
+    ASSERT_TRUE(memory) << memory.error().to_string();
+    EXPECT_EQ(call(*memory), 9u);
+  }
+}
+#endif
+
+TEST(executable_memory, EmptyCodeIsRefused) {
+  EXPECT_FALSE(ExecutableMemory::publish({}));
+}
+
+}  // namespace
+}  // namespace sandbpf

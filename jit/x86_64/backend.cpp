@@ -1,0 +1,141 @@
+// The walk over the program: labels for targets, checked mode's budget
+// blocks, one emitter call per slot (dispatching on the table's Form), then
+// the stubs; and turning asmjit's CodeHolder into bytes.
+#include "jit/x86_64/backend.hpp"
+
+#include <fmt/format.h>
+
+#include "jit/x86_64/emitter.hpp"
+
+namespace sandbpf::x86_64 {
+namespace {
+
+class FirstError final : public asmjit::ErrorHandler {
+ public:
+  void handleError(asmjit::Error err, const char* message, asmjit::BaseEmitter*) override {
+    if (error == asmjit::kErrorOk) {
+      error = err;
+      text = message;
+    }
+  }
+  asmjit::Error error = asmjit::kErrorOk;
+  std::string text;
+};
+
+// Instructions after which checked mode starts a new budget block: control
+// flow, and every instruction that can stop the run (so that when the
+// budget runs out inside a block, nothing before that point could have
+// failed or had an effect: see jit.cpp, budget errors).
+bool ends_budget_block(Form form) {
+  switch (form) {
+    case Form::Load: case Form::StoreImm: case Form::StoreReg: case Form::Atomic:
+    case Form::LddwMap: case Form::LddwMapValue: case Form::LddwHostVariable:
+    case Form::LddwMapIdx: case Form::LddwMapIdxValue:
+    case Form::LoadAbs: case Form::LoadInd:
+    case Form::Ja: case Form::Ja32: case Form::JumpImm: case Form::JumpReg:
+    case Form::CallHelper: case Form::CallLocal: case Form::CallReg: case Form::Exit:
+      return true;
+    default:
+      return false;
+  }
+}
+
+size_t slot_count(Form form) { return is_lddw_form(form) ? 2 : 1; }
+
+}  // namespace
+
+Result<MachineCode> compile(const LoweredProgram& program, const BackendOptions& options) {
+  const size_t n = program.size();
+  if (options.mode == ExecMode::kChecked && options.check_access == nullptr)
+    return make_error(ErrorKind::kInternal, "checked mode needs an access check function");
+
+  asmjit::CodeHolder code;
+  code.init(asmjit::Environment(asmjit::Arch::kX64));
+  FirstError errors;
+  code.setErrorHandler(&errors);
+  x86::Assembler a(&code);
+  Emitter emit(a, program, options);
+
+  // Labels for every jump and call target and function entry; checked
+  // mode's budget blocks also start after every block-ending instruction.
+  std::vector<uint8_t> leader(n + 1, 0), targeted(n + 1, 0);
+  leader[0] = targeted[0] = 1;
+  for (uint32_t entry : program.function_entries) {
+    emit.make_target_label(entry);
+    leader[entry] = targeted[entry] = 1;
+  }
+  for (size_t pc = 0; pc < n; ++pc) {
+    if (program.tail[pc]) continue;
+    const Form form = program.row(pc).form;
+    if (is_jump(form) || form == Form::CallLocal) {
+      const auto target = static_cast<size_t>(program.target(pc));
+      emit.make_target_label(target);
+      leader[target] = targeted[target] = 1;
+    }
+    if (ends_budget_block(form)) leader[pc + slot_count(form)] = 1;
+  }
+
+  MachineCode out;
+  out.slot_offsets.assign(n, 0);
+  emit.trampoline();
+
+  for (size_t pc = 0; pc < n; ++pc) {
+    out.slot_offsets[pc] = static_cast<uint32_t>(a.offset());
+    if (program.tail[pc]) continue;
+    emit.bind_target_label(pc);
+    if (options.mode == ExecMode::kChecked && leader[pc]) {
+      uint32_t count = 0;
+      for (size_t i = pc; i < n; ++i) {
+        if (i > pc && leader[i]) break;
+        count += program.counted[i];
+      }
+      if (count != 0) emit.budget_block(pc, count);
+    }
+    // A fused sequence must not contain a jump target (or, in checked mode,
+    // a budget block's start) after its first slot.
+    const std::vector<uint8_t>& barrier = options.mode == ExecMode::kChecked ? leader : targeted;
+    size_t available = 1;
+    while (available < 4 && pc + available < n && !barrier[pc + available]) ++available;
+    if (const size_t fused = emit.fused(pc, available); fused > 0) {
+      for (size_t i = 1; i < fused; ++i) out.slot_offsets[pc + i] = static_cast<uint32_t>(a.offset());
+      pc += fused - 1;
+      continue;
+    }
+    switch (program.row(pc).form) {
+      case Form::AluImm: case Form::AluReg: case Form::AluNeg: emit.alu(pc); break;
+      case Form::Endian: emit.endian(pc); break;
+      case Form::Load: emit.load(pc); break;
+      case Form::StoreImm: case Form::StoreReg: emit.store(pc); break;
+      case Form::Atomic: emit.atomic(pc); break;
+      case Form::Lddw: case Form::LddwMap: case Form::LddwMapValue: case Form::LddwHostVariable:
+      case Form::LddwFunction: case Form::LddwMapIdx: case Form::LddwMapIdxValue:
+        emit.lddw(pc);
+        break;
+      case Form::LoadAbs: case Form::LoadInd: emit.packet_load(pc); break;
+      case Form::Ja: case Form::Ja32: case Form::JumpImm: case Form::JumpReg: emit.jump(pc); break;
+      case Form::CallHelper: emit.call_helper(pc); break;
+      case Form::CallReg: emit.call_reg(pc); break;
+      case Form::CallLocal: emit.call_local(pc); break;
+      case Form::Exit: emit.exit(pc); break;
+    }
+  }
+  emit.stubs();
+
+  if (errors.error != asmjit::kErrorOk)
+    return make_error(ErrorKind::kInternal,
+                      fmt::format("x86-64 code generation failed: {}", errors.text));
+  if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk ||
+      code.hasUnresolvedLinks() || !code.relocEntries().empty() || code.hasAddressTable())
+    return make_error(ErrorKind::kInternal,
+                      "x86-64 code generation left references that are not position-independent");
+
+  const asmjit::CodeBuffer& buffer = code.textSection()->buffer();
+  out.bytes.assign(buffer.data(), buffer.data() + buffer.size());
+  out.trampoline_offset = static_cast<uint32_t>(code.labelOffsetFromBase(emit.trampoline_label()));
+  for (uint32_t entry : program.function_entries)
+    out.function_offsets.push_back(
+        static_cast<uint32_t>(code.labelOffsetFromBase(emit.target_label(entry))));
+  return out;
+}
+
+}  // namespace sandbpf::x86_64

@@ -1,0 +1,179 @@
+#include "verifier/domains/zone.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace sandbpf::verifier {
+
+namespace {
+
+bool edge_less(const Zone::Edge& e, std::pair<VarId, VarId> key) {
+  return std::pair(e.x, e.y) < key;
+}
+
+// a + b, or nullopt when it leaves the finite int64 range (the constraint is
+// then dropped, which is sound).
+std::optional<int64_t> finite_add(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r) || r == kPlusInf || r == kMinusInf) return std::nullopt;
+  return r;
+}
+
+}  // namespace
+
+std::optional<int64_t> Zone::bound(VarId x, VarId y) const {
+  if (x == y) return 0;
+  auto it = std::lower_bound(edges_.begin(), edges_.end(), std::pair(x, y), edge_less);
+  if (it != edges_.end() && it->x == x && it->y == y) return it->c;
+  return std::nullopt;
+}
+
+int64_t Zone::bound_with(VarId x, VarId y, const IntervalOf& interval_of) const {
+  int64_t best = kPlusInf;
+  if (auto b = bound(x, y)) best = *b;
+  const Interval ix = interval_of(x);
+  const Interval iy = interval_of(y);
+  if (!ix.is_bottom() && !iy.is_bottom() && ix.hi() != kPlusInf && iy.lo() != kMinusInf) {
+    if (auto d = finite_add(ix.hi(), bound_neg(iy.lo()))) best = std::min(best, *d);
+  }
+  return best;
+}
+
+bool Zone::mentions(VarId x) const {
+  return std::any_of(edges_.begin(), edges_.end(),
+                     [x](const Edge& e) { return e.x == x || e.y == x; });
+}
+
+void Zone::tighten(VarId x, VarId y, int64_t c) {
+  auto it = std::lower_bound(edges_.begin(), edges_.end(), std::pair(x, y), edge_less);
+  if (it != edges_.end() && it->x == x && it->y == y) {
+    it->c = std::min(it->c, c);
+    return;
+  }
+  edges_.insert(it, Edge{x, y, c});
+}
+
+bool Zone::add(VarId x, VarId y, int64_t c) {
+  if (x == y) return c >= 0;
+  if (auto old = bound(x, y); old && *old <= c) return true;
+  if (auto back = bound(y, x)) {
+    auto cycle = finite_add(*back, c);
+    if (cycle && *cycle < 0) return false;
+  }
+  // Closed DBM plus one edge x -> y: the new shortest path u -> v is
+  // d(u, x) + c + d(y, v). Gather the edges into x and out of y first.
+  std::vector<std::pair<VarId, int64_t>> into_x{{x, 0}};
+  std::vector<std::pair<VarId, int64_t>> from_y{{y, 0}};
+  for (const Edge& e : edges_) {
+    if (e.y == x) into_x.emplace_back(e.x, e.c);
+    if (e.x == y) from_y.emplace_back(e.y, e.c);
+  }
+  for (auto [u, a] : into_x) {
+    auto ac = finite_add(a, c);
+    if (!ac) continue;
+    for (auto [v, b] : from_y) {
+      auto total = finite_add(*ac, b);
+      if (!total) continue;
+      if (u == v) {
+        if (*total < 0) return false;
+        continue;
+      }
+      tighten(u, v, *total);
+    }
+  }
+  return true;
+}
+
+void Zone::forget(VarId x) {
+  std::erase_if(edges_, [x](const Edge& e) { return e.x == x || e.y == x; });
+}
+
+void Zone::assign(VarId x, VarId y, int64_t k) {
+  forget(x);
+  if (x == y) return;
+  // x - y <= k and y - x <= -k, then x inherits y's constraints shifted.
+  std::vector<Edge> added;
+  for (const Edge& e : edges_) {
+    if (e.x == y) {
+      if (auto c = finite_add(e.c, k)) added.push_back({x, e.y, *c});
+    } else if (e.y == y) {
+      if (auto c = finite_add(e.c, -k)) added.push_back({e.x, x, *c});
+    }
+  }
+  added.push_back({x, y, k});
+  if (k != kMinusInf) added.push_back({y, x, -k});
+  for (const Edge& e : added) tighten(e.x, e.y, e.c);
+}
+
+void Zone::copy(VarId to, VarId from) { assign(to, from, 0); }
+
+void Zone::shift(VarId x, int64_t lo, int64_t hi) {
+  // x' = x + d, d in [lo, hi]: x' - z <= c + hi and z - x' <= c - lo.
+  std::vector<Edge> kept;
+  kept.reserve(edges_.size());
+  for (Edge e : edges_) {
+    if (e.x == x) {
+      auto c = finite_add(e.c, hi);
+      if (!c || hi == kPlusInf) continue;
+      e.c = *c;
+    } else if (e.y == x) {
+      auto c = finite_add(e.c, bound_neg(lo));
+      if (!c || lo == kMinusInf) continue;
+      e.c = *c;
+    }
+    kept.push_back(e);
+  }
+  edges_ = std::move(kept);
+  // A range shift loses closure only between x's in- and out-neighbours,
+  // which already had their own (tighter) direct edges: still closed.
+}
+
+bool Zone::leq(const Zone& o, const IntervalOf& mine) const {
+  for (const Edge& e : o.edges_) {
+    if (bound_with(e.x, e.y, mine) > e.c) return false;
+  }
+  return true;
+}
+
+Zone Zone::join(const Zone& a, const IntervalOf& a_int, const Zone& b, const IntervalOf& b_int) {
+  Zone r;
+  auto consider = [&](const Edge& e) {
+    const int64_t ca = a.bound_with(e.x, e.y, a_int);
+    const int64_t cb = b.bound_with(e.x, e.y, b_int);
+    const int64_t c = std::max(ca, cb);
+    if (c != kPlusInf) r.tighten(e.x, e.y, c);
+  };
+  for (const Edge& e : a.edges_) consider(e);
+  for (const Edge& e : b.edges_) {
+    if (!a.bound(e.x, e.y)) consider(e);
+  }
+  return r;
+}
+
+Zone Zone::widen(const Zone& newer, const IntervalOf& newer_int) const {
+  // Keep the constraints the newer state still satisfies.
+  Zone r;
+  for (const Edge& e : edges_) {
+    if (newer.bound_with(e.x, e.y, newer_int) <= e.c) r.edges_.push_back(e);
+  }
+  return r;
+}
+
+bool Zone::meet(const Zone& o) {
+  for (const Edge& e : o.edges_) {
+    if (!add(e.x, e.y, e.c)) return false;
+  }
+  return true;
+}
+
+std::string Zone::to_string(const std::function<std::string(VarId)>& name) const {
+  std::string out;
+  for (const Edge& e : edges_) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} - {} <= {}", name(e.x), name(e.y), e.c);
+  }
+  return out;
+}
+
+}  // namespace sandbpf::verifier

@@ -1,0 +1,141 @@
+#include "verifier/fixpoint.hpp"
+
+namespace sandbpf::verifier {
+
+namespace {
+constexpr int kJoinIterations = 2;   // plain joins before widening starts
+constexpr int kNarrowingPasses = 2;  // descending passes after stabilization
+}  // namespace
+
+Fixpoint::Fixpoint(const Cfg& cfg, const Wto& wto, Transfer& transfer, State entry, bool count_loops)
+    : cfg_(cfg), wto_(wto), transfer_(transfer), entry_(std::move(entry)), count_loops_(count_loops) {
+  const size_t n = cfg.nodes().size();
+  post_.resize(n);
+  head_pre_.resize(n);
+  loop_id_.assign(n, -1);
+  int next = 0;
+  for (size_t i = 0; i < wto.order.size(); ++i) {
+    if (wto.is_head[i] && next < static_cast<int>(kMaxLoopCounters)) loop_id_[wto.order[i]] = next++;
+  }
+}
+
+int Fixpoint::loop_id(uint32_t head) const { return loop_id_[head]; }
+
+bool Fixpoint::is_callback_loop(uint32_t head) const {
+  for (uint32_t e : cfg_.nodes()[head].in) {
+    if (cfg_.edges()[e].kind == EdgeKind::kCallbackEnter && cfg_.nodes()[cfg_.edges()[e].from].synthetic) return true;
+  }
+  return false;
+}
+
+StateSet Fixpoint::compute_pre(uint32_t n) const {
+  StateSet result;
+  const int loop = count_loops_ ? loop_id_[n] : -1;
+  if (n == cfg_.entry()) {
+    State e = entry_;
+    if (loop >= 0) e.counter_reset(static_cast<unsigned>(loop));
+    result.add(std::move(e));
+  }
+  const uint32_t my_pos = wto_.position[n];
+  for (uint32_t eid : cfg_.nodes()[n].in) {
+    const CfgEdge& e = cfg_.edges()[eid];
+    const bool back = wto_.position[e.from] != UINT32_MAX && wto_.position[e.from] >= my_pos;
+    for (const State& from : post_[e.from].parts()) {
+      State s = from;
+      transfer_.edge(s, e);
+      if (s.is_bottom()) continue;
+      if (loop >= 0) {
+        if (back) s.counter_increment(static_cast<unsigned>(loop));
+        else s.counter_reset(static_cast<unsigned>(loop));
+      }
+      result.add(std::move(s));
+    }
+  }
+  return result;
+}
+
+void Fixpoint::process(uint32_t n, const StateSet& pre) {
+  ++visits_;
+  if (visits_ > max_visits_) gave_up_ = true;
+  if ((visits_ & 1023) == 0 && std::chrono::steady_clock::now() > deadline_) {
+    gave_up_ = true;
+    timed_out_ = true;
+  }
+  StateSet out;
+  for (const State& part : pre.parts()) {
+    State s = part;
+    transfer_.node(s, cfg_.nodes()[n]);
+    out.add(std::move(s));
+  }
+  post_[n] = std::move(out);
+}
+
+void Fixpoint::solve_range(size_t begin, size_t end) {
+  for (size_t i = begin; i < end && !gave_up_;) {
+    if (wto_.is_head[i]) {
+      solve_component(i);
+      i = wto_.end[i];
+    } else {
+      const uint32_t n = wto_.order[i];
+      process(n, compute_pre(n));
+      ++i;
+    }
+  }
+}
+
+void Fixpoint::solve_component(size_t position) {
+  const uint32_t h = wto_.order[position];
+  const size_t end = wto_.end[position];
+  const auto& thresholds = transfer_.thresholds();
+  StateSet pre = compute_pre(h);
+  for (int iteration = 0; !gave_up_; ++iteration) {
+    process(h, pre);
+    solve_range(position + 1, end);
+    StateSet next = compute_pre(h);
+    if (next.leq(pre)) break;
+    if (iteration < kJoinIterations) {
+      pre.add_all(next);
+    } else {
+      pre = pre.widen(next, thresholds);
+    }
+  }
+  // Descending passes. Each candidate must stay inductive (its own
+  // successor state below it); if one is not, the last inductive state is
+  // recomputed and kept.
+  for (int pass = 0; pass < kNarrowingPasses && !gave_up_; ++pass) {
+    StateSet candidate = compute_pre(h);
+    if (!candidate.leq(pre) || pre.leq(candidate)) break;  // nothing to recover
+    process(h, candidate);
+    solve_range(position + 1, end);
+    if (compute_pre(h).leq(candidate)) {
+      pre = std::move(candidate);
+      continue;
+    }
+    process(h, pre);
+    solve_range(position + 1, end);
+    break;
+  }
+  head_pre_[h] = pre;
+}
+
+bool Fixpoint::solve(uint64_t max_node_visits, std::chrono::steady_clock::time_point deadline) {
+  max_visits_ = max_node_visits;
+  deadline_ = deadline;
+  solve_range(0, wto_.order.size());
+  return !gave_up_;
+}
+
+StateSet Fixpoint::pre(uint32_t n) const {
+  if (wto_.head(n)) return head_pre_[n];
+  return compute_pre(n);
+}
+
+Interval Fixpoint::loop_bound(uint32_t head) const {
+  const int loop = loop_id_[head];
+  if (loop < 0 || head_pre_[head].is_bottom()) return Interval::top();
+  Interval bound = Interval::bottom();
+  for (const State& s : head_pre_[head].parts()) bound = bound.join(s.counter(static_cast<unsigned>(loop)));
+  return bound;
+}
+
+}  // namespace sandbpf::verifier

@@ -1,0 +1,60 @@
+// The fixpoint iterator: Bourdoncle's recursive strategy over the weak
+// topological order. A loop head's state is joined for the first
+// iterations, then widened (with thresholds from the program's constants)
+// until stable; a few descending passes (narrowing) then recover what
+// widening lost. Under the `proved` termination policy each loop head has
+// a hidden counter, reset on entry and incremented on back-edges; the
+// relational domain ties it to the loop's variables, so a loop whose
+// condition bounds a variable bounds its counter.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "verifier/cfg.hpp"
+#include "verifier/state.hpp"
+#include "verifier/state_set.hpp"
+#include "verifier/transfer.hpp"
+
+namespace sandbpf::verifier {
+
+class Fixpoint {
+ public:
+  Fixpoint(const Cfg& cfg, const Wto& wto, Transfer& transfer, State entry, bool count_loops);
+
+  // Runs to a fixpoint. False when it gave up (too many iterations).
+  bool solve(uint64_t max_node_visits, std::chrono::steady_clock::time_point deadline);
+  bool timed_out() const { return timed_out_; }
+
+  // The states before node n (for the checking pass), from final states.
+  StateSet pre(uint32_t n) const;
+  const StateSet& post(uint32_t n) const { return post_[n]; }
+  // The loop counter of a head (its pre-state's), top when none.
+  Interval loop_bound(uint32_t head) const;
+  bool is_callback_loop(uint32_t head) const;
+  uint64_t visits() const { return visits_; }
+  int loop_id(uint32_t head) const;
+
+ private:
+  void solve_range(size_t begin, size_t end);
+  void solve_component(size_t position);
+  void process(uint32_t n, const StateSet& pre);
+  StateSet compute_pre(uint32_t n) const;
+
+  const Cfg& cfg_;
+  const Wto& wto_;
+  Transfer& transfer_;
+  State entry_;
+  bool count_loops_;
+  std::vector<StateSet> post_;
+  std::vector<StateSet> head_pre_;
+  std::vector<int> loop_id_;  // per node: its loop counter's index, -1 if not a head
+  uint64_t visits_ = 0;
+  uint64_t max_visits_ = 0;
+  bool gave_up_ = false;
+  bool timed_out_ = false;
+  std::chrono::steady_clock::time_point deadline_;
+};
+
+}  // namespace sandbpf::verifier

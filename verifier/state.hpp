@@ -1,0 +1,166 @@
+// The abstract state at a program point: the current frame's registers, the
+// frames of the call chain (each with its stack and, for callers, the
+// registers saved across the call), the relational domain over the values
+// that matter, the packet's size and the loop counters of the loops the
+// point is inside (termination policy `proved`).
+//
+// Variables of the relational domain (VarId):
+//   kPacketSize      data_end - data
+//   kMetaOffset      data_meta - data (<= 0)
+//   register(d, r)   register r of frame d: a pointer's offset, or a number's
+//                    signed value (what the register holds decides which;
+//                    see var_meaning)
+//   slot(d, s)       the 8-byte stack slot s (offset -8 * (s + 1)... as
+//                    slot_index) of frame d, when it holds a spilled value
+//   counter(k)       the hidden counter of loop k
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "verifier/domains/reg_value.hpp"
+#include "verifier/domains/stack.hpp"
+#include "verifier/domains/zone.hpp"
+
+namespace sandbpf::verifier {
+
+inline constexpr VarId kPacketSizeVar = 0;
+inline constexpr VarId kMetaOffsetVar = 1;
+inline constexpr unsigned kMaxFrames = 16;
+constexpr VarId register_var(unsigned frame, unsigned reg) { return static_cast<VarId>(16 + frame * 16 + reg); }
+// Stack slots are 8-byte aligned cells: slot s covers [-8 (s + 1), -8 s).
+constexpr VarId slot_var(unsigned frame, unsigned slot) { return static_cast<VarId>(16 + kMaxFrames * 16 + frame * 1024 + slot); }
+constexpr VarId counter_var(unsigned loop) { return static_cast<VarId>(16 + kMaxFrames * 16 + kMaxFrames * 1024 + loop); }
+inline constexpr unsigned kMaxLoopCounters = 65535 - counter_var(0);
+
+// What a register's relational variable stands for.
+enum class VarMeaning : uint8_t { kNone, kOffset, kNumber };
+VarMeaning var_meaning(const RegValue& v);
+
+struct Frame {
+  // The caller's r0..r9 while a callee runs (empty for the current frame,
+  // so that states of the entry function copy nothing here).
+  std::vector<RegValue> saved;
+  StackFrame stack;
+  explicit Frame(uint32_t stack_size) : stack(stack_size) {}
+  explicit Frame(StackFrame s) : stack(std::move(s)) {}
+  friend bool operator==(const Frame&, const Frame&) = default;
+};
+
+class State {
+ public:
+  State() = default;  // bottom
+  // The entry state: r10 is frame 0's frame pointer, everything else uninit.
+  static State entry(uint32_t stack_size);
+
+  bool is_bottom() const { return bottom_; }
+  void set_bottom() { *this = State(); }
+
+  unsigned depth() const { return static_cast<unsigned>(frames_.size() - 1); }
+  RegValue& reg(unsigned r) { return regs_[r]; }
+  const RegValue& reg(unsigned r) const { return regs_[r]; }
+  Frame& frame(unsigned d) { return frames_[d]; }
+  const Frame& frame(unsigned d) const { return frames_[d]; }
+  StackFrame& stack(unsigned d) { return frames_[d].stack; }
+  const StackFrame& stack(unsigned d) const { return frames_[d].stack; }
+  Zone& zone() { return zone_; }
+  const Zone& zone() const { return zone_; }
+  Interval& packet_size() { return packet_size_; }
+  const Interval& packet_size() const { return packet_size_; }
+  Interval& meta_offset() { return meta_offset_; }
+  const Interval& meta_offset() const { return meta_offset_; }
+
+  // ---- registers and their relational variables
+  VarId var(unsigned r) const { return register_var(depth(), r); }
+  // Sets register r (relations forgotten).
+  void set(unsigned r, const RegValue& v);
+  // r := other register (relations copied).
+  void copy_reg(unsigned dst, unsigned src);
+  // The interval of any variable; top when it stands for nothing.
+  Interval interval_of(VarId v) const;
+  Zone::IntervalOf interval_fn() const {
+    return [this](VarId v) { return interval_of(v); };
+  }
+  // x - y <= c, with the consequences for every variable's interval.
+  // Becomes bottom when contradictory.
+  void add_constraint(VarId x, VarId y, int64_t c);
+  // Pushes the relational domain's knowledge into the variables' intervals.
+  void reduce();
+
+  // ---- loop counters (termination policy proved)
+  void counter_reset(unsigned loop);
+  void counter_increment(unsigned loop);
+  Interval counter(unsigned loop) const;
+  const std::vector<std::pair<VarId, Interval>>& counters() const { return counters_; }
+
+  // ---- references a helper acquired that must be released before exit
+  // (sockets from lookups, ring buffer records): id -> insn of the call.
+  const std::vector<std::pair<uint32_t, uint32_t>>& references() const { return refs_; }
+  void acquire(uint32_t id, uint32_t pc);
+  void release(uint32_t id);
+
+  // ---- frames
+  void push_frame(uint32_t stack_size);  // saves r0..r9 into the caller frame
+  void pop_frame();                      // drops the current frame, restores r0..r9
+
+  // ---- stack slots' relational variables
+  void forget_slots(unsigned frame, int64_t lo, int64_t hi);
+
+  // Identity refinement: every register and spilled slot carrying `id`
+  // gets `f` applied (the comparison with null of one copy).
+  template <typename F>
+  void for_each_value_with_id(uint32_t id, F&& f);
+
+  // ---- lattice
+  bool leq(const State& o) const;
+  static State join(const State& a, const State& b);
+  State widen(const State& newer, std::span<const int64_t> thresholds) const;
+  State narrow(const State& newer) const;
+  bool operator==(const State& o) const;
+
+  std::string to_string() const;
+
+ private:
+  void set_interval(VarId v, const Interval& i);
+  // Forgets the relations of variables whose meaning differs from o's.
+  void align_meanings(const State& o);
+  // This state's relations without those on variables whose meaning differs in o.
+  Zone aligned_zone(const State& o) const;
+  VarMeaning meaning_of(VarId v) const;
+  const RegValue* value_of(VarId v) const;
+  RegValue* value_of(VarId v);
+
+  bool bottom_ = true;
+  std::array<RegValue, 11> regs_{};
+  std::vector<Frame> frames_;
+  Zone zone_;
+  Interval packet_size_{0, 0xffff};
+  Interval meta_offset_{0, 0};
+  std::vector<std::pair<VarId, Interval>> counters_;  // sorted by var
+  std::vector<std::pair<uint32_t, uint32_t>> refs_;    // sorted by id
+};
+
+template <typename F>
+void State::for_each_value_with_id(uint32_t id, F&& f) {
+  if (id == 0) return;
+  for (unsigned r = 0; r < 10; ++r) {
+    if (regs_[r].id == id) f(regs_[r], var(r));
+  }
+  for (unsigned d = 0; d + 1 < frames_.size(); ++d) {
+    for (unsigned r = 0; r < 10; ++r) {
+      if (frames_[d].saved[r].id == id) f(frames_[d].saved[r], register_var(d, r));
+    }
+  }
+  for (unsigned d = 0; d < frames_.size(); ++d) {
+    for (auto& cell : frames_[d].stack.cells()) {
+      if (cell.value.id != id) continue;
+      const bool slot = cell.width == 8 && (cell.off % 8) == 0;
+      f(cell.value, slot ? slot_var(d, static_cast<unsigned>((-cell.off) / 8 - 1)) : VarId{0xffff});
+    }
+  }
+}
+
+}  // namespace sandbpf::verifier

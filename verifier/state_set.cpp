@@ -1,0 +1,174 @@
+#include "verifier/state_set.hpp"
+
+#include <algorithm>
+
+namespace sandbpf::verifier {
+
+namespace {
+
+constexpr RegionSet kSplitting = kPointerRegions | bit(Region::kMapPointer) | bit(Region::kFunction);
+
+// What of a value's kind matters for splitting: which pointer regions, and
+// whether a pointer may also be a number (null). Pure numbers and
+// uninitialized registers do not split.
+uint32_t kind_of(const RegValue& v) {
+  if ((v.regions & kSplitting) == 0) return 0;
+  return static_cast<uint32_t>(v.regions & (kSplitting | bit(Region::kNumber)));
+}
+
+}  // namespace
+
+namespace {
+
+// (location, kind) for every register and 8-byte slot holding a pointer,
+// in a fixed order.
+template <typename F>
+void for_each_kind(const State& s, F&& f) {
+  for (unsigned r = 0; r < 10; ++r) f(r, kind_of(s.reg(r)));
+  for (unsigned d = 0; d <= s.depth(); ++d) {
+    if (d < s.depth()) {
+      for (unsigned r = 0; r < 10; ++r) f(16 + d * 16 + r, kind_of(s.frame(d).saved[r]));
+    }
+    for (const auto& c : s.stack(d).cells()) {
+      if (c.width == 8) f(1024 + d * 1024 + static_cast<uint32_t>(c.off + 1024), kind_of(c.value));
+    }
+  }
+}
+
+std::vector<uint32_t> kind_items(const State& s) {
+  std::vector<uint32_t> items;
+  for_each_kind(s, [&items](uint32_t where, uint32_t kind) {
+    if (kind != 0) items.push_back((where << 16) | kind);
+  });
+  std::sort(items.begin(), items.end());
+  return items;
+}
+
+}  // namespace
+
+StateSet::Signature StateSet::signature_of(const State& s) {
+  uint64_t h = 1469598103934665603ull;
+  for_each_kind(s, [&h](uint32_t where, uint32_t kind) {
+    if (kind != 0) h = (h ^ ((static_cast<uint64_t>(where) << 16) | kind)) * 1099511628211ull;
+  });
+  return h;
+}
+
+size_t StateSet::distance(const State& sa, const State& sb) {
+  const std::vector<uint32_t> a = kind_items(sa);
+  const std::vector<uint32_t> b = kind_items(sb);
+  size_t common = 0;
+  size_t i = 0;
+  size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) {
+      ++common;
+      ++i;
+      ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return a.size() + b.size() - 2 * common;
+}
+
+void StateSet::add(State s) {
+  if (s.is_bottom()) return;
+  Signature sig = signature_of(s);
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    if (signatures_[i] == sig) {
+      // Same pointer kinds on both sides: the join keeps the signature.
+      parts_[i] = State::join(parts_[i], s);
+      return;
+    }
+  }
+  if (parts_.size() < kMaxParts) {
+    parts_.push_back(std::move(s));
+    signatures_.push_back(sig);
+    return;
+  }
+  size_t best = 0;
+  size_t best_distance = SIZE_MAX;
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    const size_t d = distance(parts_[i], s);
+    if (d < best_distance) {
+      best_distance = d;
+      best = i;
+    }
+  }
+  parts_[best] = State::join(parts_[best], s);
+  signatures_[best] = signature_of(parts_[best]);
+}
+
+void StateSet::add_all(const StateSet& o) {
+  for (const State& s : o.parts_) add(s);
+}
+
+void StateSet::prune() {
+  std::vector<State> kept;
+  for (State& s : parts_) {
+    if (!s.is_bottom()) kept.push_back(std::move(s));
+  }
+  parts_.clear();
+  signatures_.clear();
+  for (State& s : kept) add(std::move(s));
+}
+
+bool StateSet::leq(const StateSet& o) const {
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    bool covered = false;
+    for (size_t j = 0; j < o.parts_.size() && !covered; ++j) {
+      if (signatures_[i] == o.signatures_[j]) covered = parts_[i].leq(o.parts_[j]);
+    }
+    if (!covered) {
+      // A partition merged elsewhere: compare with the closest one.
+      for (size_t j = 0; j < o.parts_.size() && !covered; ++j) covered = parts_[i].leq(o.parts_[j]);
+    }
+    if (!covered) return false;
+  }
+  return true;
+}
+
+StateSet StateSet::widen(const StateSet& newer, std::span<const int64_t> thresholds) const {
+  StateSet r = *this;
+  for (size_t j = 0; j < newer.parts_.size(); ++j) {
+    const Signature& sig = newer.signatures_[j];
+    bool done = false;
+    for (size_t i = 0; i < r.parts_.size() && !done; ++i) {
+      if (r.signatures_[i] == sig) {
+        r.parts_[i] = r.parts_[i].widen(newer.parts_[j], thresholds);
+        r.signatures_[i] = signature_of(r.parts_[i]);
+        done = true;
+      }
+    }
+    if (done) continue;
+    if (r.parts_.size() < kMaxParts) {
+      r.parts_.push_back(newer.parts_[j]);
+      r.signatures_.push_back(sig);
+      continue;
+    }
+    // Full: widen the closest partition with it.
+    size_t best = 0;
+    size_t best_distance = SIZE_MAX;
+    for (size_t i = 0; i < r.parts_.size(); ++i) {
+      const size_t d = distance(r.parts_[i], newer.parts_[j]);
+      if (d < best_distance) {
+        best_distance = d;
+        best = i;
+      }
+    }
+    r.parts_[best] = r.parts_[best].widen(State::join(r.parts_[best], newer.parts_[j]), thresholds);
+    r.signatures_[best] = signature_of(r.parts_[best]);
+  }
+  return r;
+}
+
+State StateSet::merged() const {
+  State r;
+  for (const State& s : parts_) r = State::join(r, s);
+  return r;
+}
+
+}  // namespace sandbpf::verifier
