@@ -1,17 +1,20 @@
 // The JIT driver: compiles a Program to native code for the host (x86-64
 // today; ARM64 and RISC-V 64 follow) and runs it. The compiled code is bound
-// to one Environment's helper table at compile time, so helper calls are
-// direct calls (no indirect call, no retpoline). Executable memory is W^X:
-// code is written into read+write pages, then the pages are made
-// read+execute before any run.
+// to one Environment's helper table at compile time, so helper calls go to
+// the known function's address (callx looks the id up in a copy of the
+// table). Executable memory is W^X (jit/executable_memory.hpp): no page is
+// ever writable and executable at once.
 //
 // Semantics are the interpreter's, bit for bit (the interpreter is the
 // reference; DESIGN.md). Like the interpreter, code is compiled in one of
 // two modes: fast (verified or trusted programs: no checks) or checked
 // (every load and store checked against the run's regions, atomics'
 // alignment checked, an instruction budget), so unverified programs are
-// safe on the JIT too. An instruction the backend cannot compile is a
-// compile error: the JIT never falls back to the interpreter.
+// safe on the JIT too, with the interpreter's error messages. An
+// instruction the backend cannot compile is a compile error: the JIT never
+// falls back to the interpreter, and helpers' callbacks
+// (RunContext::call_function) run JIT-compiled code. jit/README.md has the
+// design (register mapping, budgets, frames, rewrites).
 #pragma once
 
 #include <cstdint>
@@ -30,7 +33,7 @@ struct JitOptions {
   ExecMode mode = ExecMode::kFast;
   uint32_t stack_per_frame = 512;  // as InterpreterOptions
   uint32_t max_call_depth = 8;
-  bool blind_constants = false;     // hardening rewrite (see jit/rewrites)
+  bool blind_constants = false;     // hardening rewrite (jit/rewrites/constant_blinding.hpp)
   uint64_t blinding_seed = 0;       // 0: random keys; otherwise deterministic (tests)
   uint64_t max_code_bytes = 64 << 20;
 };
@@ -48,9 +51,12 @@ class JitProgram {
   JitProgram& operator=(JitProgram&&) noexcept;
   ~JitProgram();
 
-  // Same contract as Interpreter::run (limits.instruction_budget is
-  // enforced in checked mode, and in fast mode at back-edges and calls
-  // when non-zero; stats count instructions only in checked mode).
+  // Same contract as Interpreter::run, and the same results and errors
+  // (limits.instruction_budget is enforced in checked mode, counting every
+  // instruction, and in fast mode at back-edges and calls when non-zero:
+  // fast code with those charges is compiled once, on the first run that
+  // asks for a budget; stats count instructions only in checked mode and
+  // are 0 in fast mode).
   Result<uint64_t> run(const Environment& environment, const RunInput& input,
                        const RunLimits& limits = {}, RunStats* stats = nullptr) const;
 
