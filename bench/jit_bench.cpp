@@ -1,0 +1,254 @@
+// The JIT's speed on the benchmark kernels (bench/kernels), beside the same
+// kernels compiled natively (-O2 -fno-tree-vectorize). The JIT runs in fast
+// mode (verified or trusted code), no budget.
+//
+//   sandbpf_jit_bench [Google Benchmark flags]
+//       jit/<kernel> and native/<kernel> for every kernel, then a summary
+//       table: ns per run on the JIT and natively, JIT/native per kernel,
+//       and the geometric mean of JIT/native over the kernels.
+//   sandbpf_jit_bench --list-kernels
+//
+// Before anything is timed, every kernel's r0 on the JIT is compared with
+// the native build's (and the interpreter counts the executed BPF
+// instructions, for ns per instruction): a mismatch aborts with a message.
+//
+// Targets (issue "x86-64 JIT, as fast as native code"): geometric mean of
+// JIT/native <= 1.10, and no kernel above 1.5.
+#include <benchmark/benchmark.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/bench_helpers.hpp"
+#include "bench/kernel_set.hpp"
+#include "jit/jit.hpp"
+#include "vm/interpreter.hpp"
+
+namespace sandbpf::bench {
+namespace {
+
+[[noreturn]] void die(const std::string& message) {
+  std::fprintf(stderr, "sandbpf_jit_bench: %s\n", message.c_str());
+  std::exit(1);
+}
+
+struct PreparedKernel {
+  const KernelSpec* spec = nullptr;
+  std::unique_ptr<Program> program;
+  std::unique_ptr<JitProgram> jit;
+  std::unique_ptr<KernelInput> input;
+  MemoryRegion region;
+  RunInput run_input;
+  uint64_t insns_per_run = 0;
+  uint64_t expected_r0 = 0;
+  double compile_us = 0;
+
+  uint64_t run_native() const { return spec->native(input->data(), input->size()); }
+  Result<uint64_t> run_jit() const { return jit->run(kernel_environment(), run_input); }
+};
+
+std::unique_ptr<PreparedKernel> prepare(const KernelSpec& spec) {
+  auto kernel = std::make_unique<PreparedKernel>();
+  kernel->spec = &spec;
+  auto program = load_kernel_program(spec);
+  if (!program) die(std::string(spec.name) + ": " + program.error().to_string());
+  kernel->program = std::make_unique<Program>(std::move(*program));
+  auto jit = JitProgram::compile(*kernel->program, kernel_environment());
+  if (!jit) die(std::string(spec.name) + ": " + jit.error().to_string());
+  // Compile time: the median of 21 compiles (the first one above warmed up).
+  std::vector<double> times;
+  for (int i = 0; i < 21; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    auto again = JitProgram::compile(*kernel->program, kernel_environment());
+    times.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    if (!again) die(std::string(spec.name) + ": " + again.error().to_string());
+  }
+  std::sort(times.begin(), times.end());
+  kernel->compile_us = times[times.size() / 2];
+  kernel->jit = std::make_unique<JitProgram>(std::move(*jit));
+
+  kernel->input = std::make_unique<KernelInput>(spec);
+  const uint64_t base = reinterpret_cast<uint64_t>(kernel->input->data());
+  kernel->region = MemoryRegion{.base = base, .size = kernel->input->size(), .writable = true};
+  kernel->run_input.args[0] = base;
+  kernel->run_input.args[1] = kernel->input->size();
+  kernel->run_input.regions = std::span<const MemoryRegion>(&kernel->region, 1);
+  kernel->run_input.packet = kernel->input->data();
+  kernel->run_input.packet_size = kernel->input->size();
+
+  kernel->expected_r0 = kernel->run_native();
+  auto r0 = kernel->run_jit();
+  if (!r0) die(std::string(spec.name) + ": JIT run failed: " + r0.error().to_string());
+  if (*r0 != kernel->expected_r0)
+    die(std::string(spec.name) + ": JIT r0 = " + std::to_string(*r0) +
+        " but the native build returns " + std::to_string(kernel->expected_r0));
+  // The interpreter counts the instructions (the JIT does not count in fast mode).
+  auto interpreter = Interpreter::create(*kernel->program);
+  if (!interpreter) die(std::string(spec.name) + ": " + interpreter.error().to_string());
+  RunStats stats;
+  auto counted = interpreter->run(kernel_environment(), kernel->run_input, ExecMode::kFast, {}, &stats);
+  if (!counted || *counted != kernel->expected_r0)
+    die(std::string(spec.name) + ": the interpreter disagrees with the native result");
+  kernel->insns_per_run = stats.instructions;
+  return kernel;
+}
+
+double thread_cpu_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
+}
+
+void set_counters(benchmark::State& state, const PreparedKernel& kernel, double elapsed_ns) {
+  state.counters["insns_per_run"] = static_cast<double>(kernel.insns_per_run);
+  if (state.iterations() > 0)
+    state.counters["ns_per_insn"] =
+        elapsed_ns / (static_cast<double>(kernel.insns_per_run) * static_cast<double>(state.iterations()));
+}
+
+void bench_jit(benchmark::State& state, const PreparedKernel* kernel) {
+  Result<uint64_t> r0 = 0;
+  const double start = thread_cpu_ns();
+  for (auto _ : state) {
+    r0 = kernel->run_jit();
+    benchmark::DoNotOptimize(r0);
+  }
+  const double elapsed = thread_cpu_ns() - start;
+  if (!r0 || *r0 != kernel->expected_r0) state.SkipWithError("wrong result while timing");
+  set_counters(state, *kernel, elapsed);
+}
+
+void bench_native(benchmark::State& state, const PreparedKernel* kernel) {
+  uint64_t r0 = 0;
+  const double start = thread_cpu_ns();
+  for (auto _ : state) {
+    r0 = kernel->run_native();
+    benchmark::DoNotOptimize(r0);
+    benchmark::ClobberMemory();
+  }
+  const double elapsed = thread_cpu_ns() - start;
+  if (r0 != kernel->expected_r0) state.SkipWithError("wrong result while timing");
+  set_counters(state, *kernel, elapsed);
+}
+
+// Forwards to the display reporter and remembers each benchmark's CPU time
+// per iteration (median over repetitions), for the summary table.
+class SummaryReporter : public benchmark::BenchmarkReporter {
+ public:
+  explicit SummaryReporter(std::unique_ptr<benchmark::BenchmarkReporter> inner)
+      : inner_(std::move(inner)) {}
+  bool ReportContext(const Context& context) override { return inner_->ReportContext(context); }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    inner_->ReportRuns(runs);
+    for (const auto& run : runs) {
+      if (run.error_occurred) continue;
+      const double ns = run.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e9;
+      if (run.run_type == Run::RT_Iteration && run.iterations > 0)
+        per_repetition_[run.run_name.function_name].push_back(ns);
+      else if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median")
+        median_[run.run_name.function_name] = ns;
+    }
+  }
+  void Finalize() override { inner_->Finalize(); }
+  double ns_per_run(const std::string& name) const {
+    if (auto it = median_.find(name); it != median_.end()) return it->second;
+    auto it = per_repetition_.find(name);
+    if (it == per_repetition_.end() || it->second.empty()) return -1;
+    std::vector<double> v = it->second;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  }
+
+ private:
+  std::unique_ptr<benchmark::BenchmarkReporter> inner_;
+  std::map<std::string, std::vector<double>> per_repetition_;
+  std::map<std::string, double> median_;
+};
+
+constexpr double kTargetGeomean = 1.10;
+constexpr double kTargetWorst = 1.5;
+
+void print_summary(const SummaryReporter& reporter,
+                   const std::vector<std::unique_ptr<PreparedKernel>>& kernels) {
+  std::cout.flush();
+  std::printf("\n%-14s %12s %12s %9s %14s %10s %7s %11s %7s\n", "kernel", "insns/run", "jit ns/run",
+              "ns/insn", "native ns/run", "jit/nat", "target", "compile us", "insns");
+  double log_sum = 0;
+  int counted = 0;
+  for (const auto& kernel : kernels) {
+    const std::string name(kernel->spec->name);
+    const double jit = reporter.ns_per_run("jit/" + name);
+    const double native = reporter.ns_per_run("native/" + name);
+    if (jit < 0 || native < 0) continue;
+    const double ratio = jit / native;
+    log_sum += std::log(ratio);
+    ++counted;
+    std::printf("%-14s %12llu %12.0f %9.3f %14.0f %10.2f %7s %11.1f %7zu\n", name.c_str(),
+                static_cast<unsigned long long>(kernel->insns_per_run), jit,
+                jit / static_cast<double>(kernel->insns_per_run), native, ratio,
+                ratio <= kTargetWorst ? "ok" : "MISSED", kernel->compile_us, kernel->program->size());
+  }
+  if (counted > 0) {
+    const double geomean = std::exp(log_sum / counted);
+    std::printf("geometric mean of jit/native over %d kernels: %.3f (target <= %.2f: %s; no kernel "
+                "above %.1f)\n",
+                counted, geomean, kTargetGeomean, geomean <= kTargetGeomean ? "ok" : "MISSED",
+                kTargetWorst);
+  }
+  std::printf("(CPU time, median of repetitions; native: -O2 -fno-tree-vectorize; compile us: median "
+              "of 21 compiles of the kernel's insns)\n");
+  std::fflush(stdout);
+}
+
+}  // namespace
+}  // namespace sandbpf::bench
+
+int main(int argc, char** argv) {
+  using namespace sandbpf::bench;
+  bool console = true;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--list-kernels") {
+      for (const auto& kernel : all_kernels())
+        std::printf("%-14s %s\n", std::string(kernel.name).c_str(), std::string(kernel.description).c_str());
+      return 0;
+    }
+    if (arg.starts_with("--benchmark_format=") && arg != "--benchmark_format=console") console = false;
+    argv[kept++] = argv[i];
+  }
+  argc = kept;
+  if (!sandbpf::jit_available()) die("no JIT backend for this host");
+
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  std::vector<std::unique_ptr<PreparedKernel>> kernels;
+  for (const auto& spec : all_kernels()) kernels.push_back(prepare(spec));
+  for (const auto& kernel : kernels) {
+    const std::string name(kernel->spec->name);
+    benchmark::RegisterBenchmark(("jit/" + name).c_str(), bench_jit, kernel.get());
+    benchmark::RegisterBenchmark(("native/" + name).c_str(), bench_native, kernel.get());
+  }
+  if (console) {
+    auto colour = isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
+                                        : benchmark::ConsoleReporter::OO_Tabular;
+    SummaryReporter reporter(std::make_unique<benchmark::ConsoleReporter>(colour));
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    print_summary(reporter, kernels);
+  } else {
+    benchmark::RunSpecifiedBenchmarks();
+  }
+  benchmark::Shutdown();
+  return 0;
+}
