@@ -117,6 +117,15 @@ TEST(AluTransfer, PointersBecomeNumbersOnlyWhenLeaksAreAllowed) {
   EXPECT_TRUE(s.reg(3).is_number());  // and it can no longer be dereferenced
 }
 
+TEST(AluTransfer, PrivilegedProgramsMayTruncateAndSubtractPointers) {
+  // As the kernel allows root: the results are numbers, never dereferenced.
+  Fixture f;
+  const char* program = "mov32 %r3, %r1\nmov %r4, 8\nsub32 %r4, %r1\nmov %r0, 0\nexit";
+  EXPECT_TRUE(Accepted(f.run(program)));
+  f.type.privileged = false;
+  EXPECT_TRUE(RejectedWith(f.run(program), 0, "pointer arithmetic: mov32 copies only the low half of a pointer"));
+}
+
 TEST(AluTransfer, ShiftPairsExtendWithoutLosingRelations) {
   Fixture f;
   // r3 < r2 (the size); r4 = zero-extended r3 is still below the size.
