@@ -340,16 +340,8 @@ Result<JitProgram> JitProgram::compile(const Program& program, const Environment
                                        const JitOptions& options) {
   if (!jit_available())
     return make_error(ErrorKind::kUsage, "the jit has no backend for this host's architecture");
-  if (options.stack_per_frame == 0 || options.stack_per_frame % 8 != 0 ||
-      options.stack_per_frame > (1u << 20))
-    return make_error(ErrorKind::kUsage,
-                      fmt::format("stack size per frame must be a multiple of 8 between 8 and "
-                                  "1048576 bytes, not {}",
-                                  options.stack_per_frame));
-  if (options.max_call_depth == 0 || options.max_call_depth > 1024)
-    return make_error(ErrorKind::kUsage,
-                      fmt::format("the call depth limit must be between 1 and 1024, not {}",
-                                  options.max_call_depth));
+  if (auto valid = validate_frame_options(options.stack_per_frame, options.max_call_depth); !valid)
+    return std::unexpected(valid.error());
 
   auto code = std::make_unique<CompiledCode>();
   code->program = program;

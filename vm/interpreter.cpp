@@ -769,22 +769,27 @@ constexpr size_t kInlineStackBytes = 16 * 1024;
 
 }  // namespace
 
+Result<void> validate_frame_options(uint32_t stack_per_frame, uint32_t max_call_depth) {
+  if (stack_per_frame == 0 || stack_per_frame % 8 != 0 || stack_per_frame > (1u << 20))
+    return make_error(ErrorKind::kUsage,
+                      fmt::format("stack size per frame must be a multiple of 8 between 8 and "
+                                  "1048576 bytes, not {}",
+                                  stack_per_frame));
+  if (max_call_depth == 0 || max_call_depth > 1024)
+    return make_error(ErrorKind::kUsage,
+                      fmt::format("the call depth limit must be between 1 and 1024, not {}",
+                                  max_call_depth));
+  return {};
+}
+
 Interpreter::Interpreter(std::unique_ptr<PreparedProgram> prepared) : prepared_(std::move(prepared)) {}
 Interpreter::Interpreter(Interpreter&&) noexcept = default;
 Interpreter& Interpreter::operator=(Interpreter&&) noexcept = default;
 Interpreter::~Interpreter() = default;
 
 Result<Interpreter> Interpreter::create(const Program& program, const InterpreterOptions& options) {
-  if (options.stack_per_frame == 0 || options.stack_per_frame % 8 != 0 ||
-      options.stack_per_frame > (1u << 20))
-    return make_error(ErrorKind::kUsage,
-                      fmt::format("stack size per frame must be a multiple of 8 between 8 and "
-                                  "1048576 bytes, not {}",
-                                  options.stack_per_frame));
-  if (options.max_call_depth == 0 || options.max_call_depth > 1024)
-    return make_error(ErrorKind::kUsage,
-                      fmt::format("the call depth limit must be between 1 and 1024, not {}",
-                                  options.max_call_depth));
+  if (auto valid = validate_frame_options(options.stack_per_frame, options.max_call_depth); !valid)
+    return std::unexpected(valid.error());
   auto prepared = std::make_unique<PreparedProgram>();
   prepared->program = program;
   prepared->options = options;

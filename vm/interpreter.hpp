@@ -30,6 +30,11 @@ struct InterpreterOptions {
   uint32_t max_call_depth = 8;     // frames, the entry function included
 };
 
+// Checks the frame settings every engine shares (InterpreterOptions,
+// JitOptions): a stack per frame that is a multiple of 8 up to 1 MiB, and a
+// call depth between 1 and 1024.
+Result<void> validate_frame_options(uint32_t stack_per_frame, uint32_t max_call_depth);
+
 struct RunLimits {
   // Instructions a run may execute; 0 = unlimited. Checked mode counts
   // every instruction. Fast mode counts at back-edges and calls (the
