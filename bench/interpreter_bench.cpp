@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "bench/bench_helpers.hpp"
+#include "bench/bench_report.hpp"
 #include "bench/kernel_set.hpp"
 #include "vm/interpreter.hpp"
 
@@ -94,89 +95,15 @@ std::unique_ptr<PreparedKernel> prepare(const KernelSpec& spec) {
   return kernel;
 }
 
-// The benchmark loop's own CPU time (the clock Google Benchmark's CPU time
-// uses), so ns_per_insn is a plain number of nanoseconds: an inverted rate
-// counter would be printed in seconds with an SI prefix.
-double thread_cpu_ns() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
-}
-
-void set_counters(benchmark::State& state, const PreparedKernel& kernel, double elapsed_ns) {
-  state.counters["insns_per_run"] = static_cast<double>(kernel.insns_per_run);
-  if (state.iterations() > 0)
-    state.counters["ns_per_insn"] =
-        elapsed_ns / (static_cast<double>(kernel.insns_per_run) * static_cast<double>(state.iterations()));
-}
-
 void bench_interpreter(benchmark::State& state, const PreparedKernel* kernel) {
-  Result<uint64_t> r0 = 0;
-  const double start = thread_cpu_ns();
-  for (auto _ : state) {
-    r0 = kernel->run_interpreter();
-    benchmark::DoNotOptimize(r0);
-  }
-  const double elapsed = thread_cpu_ns() - start;
-  if (!r0 || *r0 != kernel->expected_r0) state.SkipWithError("wrong result while timing");
-  set_counters(state, *kernel, elapsed);
+  time_runs(state, kernel->insns_per_run, kernel->expected_r0,
+            [kernel] { return kernel->run_interpreter(); });
 }
 
-// ns_per_insn here is the native time divided by the BPF program's
-// instruction count: directly comparable with the interpreter's.
 void bench_native(benchmark::State& state, const PreparedKernel* kernel) {
-  uint64_t r0 = 0;
-  const double start = thread_cpu_ns();
-  for (auto _ : state) {
-    r0 = kernel->run_native();
-    benchmark::DoNotOptimize(r0);
-    benchmark::ClobberMemory();
-  }
-  const double elapsed = thread_cpu_ns() - start;
-  if (r0 != kernel->expected_r0) state.SkipWithError("wrong result while timing");
-  set_counters(state, *kernel, elapsed);
+  time_runs(state, kernel->insns_per_run, kernel->expected_r0,
+            [kernel] { return kernel->run_native(); });
 }
-
-// Forwards to the display reporter the flags chose and remembers each
-// benchmark's CPU time per iteration, for the summary table.
-class SummaryReporter : public benchmark::BenchmarkReporter {
- public:
-  explicit SummaryReporter(std::unique_ptr<benchmark::BenchmarkReporter> inner)
-      : inner_(std::move(inner)) {}
-
-  bool ReportContext(const Context& context) override { return inner_->ReportContext(context); }
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    inner_->ReportRuns(runs);
-    for (const auto& run : runs) {
-      if (run.error_occurred) continue;
-      // CPU time per iteration, in ns whatever the benchmark's time unit.
-      const double ns = run.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e9;
-      if (run.run_type == Run::RT_Iteration && run.iterations > 0)
-        per_repetition_[run.run_name.function_name].push_back(ns);
-      else if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median")
-        median_[run.run_name.function_name] = ns;
-    }
-  }
-
-  void Finalize() override { inner_->Finalize(); }
-
-  // CPU ns per run: the median over repetitions (also when only aggregates
-  // are reported); negative when the benchmark did not run.
-  double ns_per_run(const std::string& name) const {
-    if (auto it = median_.find(name); it != median_.end()) return it->second;
-    auto it = per_repetition_.find(name);
-    if (it == per_repetition_.end() || it->second.empty()) return -1;
-    std::vector<double> v = it->second;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  }
-
- private:
-  std::unique_ptr<benchmark::BenchmarkReporter> inner_;
-  std::map<std::string, std::vector<double>> per_repetition_;
-  std::map<std::string, double> median_;
-};
 
 constexpr double kTargetNsPerInsn = 1.3;  // issue "Core": 3x faster than uBPF's ~4 ns
 
