@@ -1,5 +1,7 @@
 #include "conformance/runner.hpp"
 
+#include "vm/generic_memory.hpp"
+
 #include <cstring>
 #include <fmt/format.h>
 #include <vector>
@@ -18,23 +20,8 @@ Result<uint64_t> run_once(const Run& run, std::span<const uint8_t> memory, ExecM
                           uint64_t budget) {
   ConformanceEnvironment environment;
 
-  // 8-byte aligned, so the suite's atomic accesses to the memory are
-  // aligned whenever their offsets are.
-  std::vector<uint64_t> storage((memory.size() + 7) / 8);
-  auto* bytes = reinterpret_cast<uint8_t*>(storage.data());
-  if (!memory.empty()) std::memcpy(bytes, memory.data(), memory.size());
-
-  std::vector<MemoryRegion> regions;
-  if (!memory.empty())
-    regions.push_back(MemoryRegion{reinterpret_cast<uint64_t>(bytes), memory.size(), true});
-  for (const MemoryRegion& region : environment.regions()) regions.push_back(region);
-
-  RunInput input;
-  input.args[0] = memory.empty() ? 0 : reinterpret_cast<uint64_t>(bytes);
-  input.args[1] = memory.size();
-  input.regions = regions;
-  input.packet = memory.empty() ? nullptr : bytes;
-  input.packet_size = memory.size();
+  const GenericMemory generic(memory, environment.regions());
+  const RunInput& input = generic.input();
 
   RunLimits limits;
   limits.instruction_budget = mode == ExecMode::kChecked ? budget : 0;

@@ -24,6 +24,7 @@
 #include "tools/commands.hpp"
 #include "tools/diagnostics.hpp"
 #include "tools/program_input.hpp"
+#include "vm/generic_memory.hpp"
 #include "vm/interpreter.hpp"
 #include "vm/program.hpp"
 
@@ -68,25 +69,15 @@ int run_run(const RunOptions& options) {
   std::optional<conformance::ConformanceEnvironment> conformance_environment;
   Environment generic_environment;
   const Environment* environment = &generic_environment;
-  std::vector<MemoryRegion> regions;
+  std::span<const MemoryRegion> extra_regions;
   if (options.platform == "conformance") {
     conformance_environment.emplace();
     environment = &conformance_environment->environment();
-    for (const MemoryRegion& region : conformance_environment->regions()) regions.push_back(region);
+    extra_regions = conformance_environment->regions();
   }
-
-  // 8-byte aligned working copy, restored before each run.
-  std::vector<uint64_t> storage((memory.size() + 7) / 8);
-  auto* bytes = reinterpret_cast<uint8_t*>(storage.data());
-  if (!memory.empty())
-    regions.push_back(MemoryRegion{reinterpret_cast<uint64_t>(bytes), memory.size(), true});
-
-  RunInput input;
-  input.args[0] = memory.empty() ? 0 : reinterpret_cast<uint64_t>(bytes);
-  input.args[1] = memory.size();
-  input.regions = regions;
-  input.packet = memory.empty() ? nullptr : bytes;
-  input.packet_size = memory.size();
+  // The working copy of --mem, restored before each run.
+  GenericMemory generic(memory, extra_regions);
+  const RunInput& input = generic.input();
 
   const ExecMode mode =
       options.no_verify && options.mode == "fast" ? ExecMode::kFast : ExecMode::kChecked;
@@ -108,7 +99,7 @@ int run_run(const RunOptions& options) {
   RunStats stats;
   std::chrono::nanoseconds total{0};
   for (uint64_t i = 0; i < options.repeat; ++i) {
-    if (!memory.empty()) std::memcpy(bytes, memory.data(), memory.size());
+    generic.restore();
     // Counting instructions slows fast mode, so only the last run counts.
     const bool last = i + 1 == options.repeat;
     const auto start = std::chrono::steady_clock::now();
@@ -121,7 +112,7 @@ int run_run(const RunOptions& options) {
   }
 
   if (options.stats && jit) {
-    if (!memory.empty()) std::memcpy(bytes, memory.data(), memory.size());
+    generic.restore();
     const auto counted = interpreter->run(*environment, input, mode, limits, &stats);
     if (!counted) return report(counted.error(), options.input);
   }
