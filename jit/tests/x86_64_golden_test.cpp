@@ -14,7 +14,7 @@
 // back-edge charges.
 //
 // To regenerate after an intended change of the backend:
-//   SANDBPF_GOLDEN_PRINT=1 build/jit/sandbpf_jit_tests --gtest_filter='x86_64_golden.*'
+//   build/jit/sandbpf_jit_tests --gtest_also_run_disabled_tests --gtest_filter='*PrintGoldenTable'
 // prints the table (between the markers below) with the current output.
 #include <gtest/gtest.h>
 
@@ -843,7 +843,7 @@ std::vector<std::string> objdump_all(const std::vector<std::vector<uint8_t>>& sn
 bool have_objdump() { return std::filesystem::exists("/usr/bin/objdump"); }
 
 // Cases for every row of the table, plus the special ones; what
-// SANDBPF_GOLDEN_PRINT prints expected values for.
+// DISABLED_PrintGoldenTable prints expected values for.
 std::vector<std::pair<std::string, std::string>> case_programs() {
   std::vector<std::pair<std::string, std::string>> cases;
   auto text_of = [](const std::vector<Insn>& slots) { return disassemble(slots); };
