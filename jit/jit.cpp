@@ -27,11 +27,11 @@
 #include <optional>
 #include <vector>
 
+#include "jit/backend.hpp"
 #include "jit/executable_memory.hpp"
 #include "jit/lowered_program.hpp"
 #include "jit/rewrites/constant_blinding.hpp"
 #include "jit/run_state.hpp"
-#include "jit/x86_64/backend.hpp"
 
 namespace sandbpf {
 
@@ -69,15 +69,31 @@ namespace {
 
 bool check_access(JitRunState* state, uint32_t pc, uint64_t address, uint64_t frame);
 
-Result<CompiledVariant> build_variant(const CompiledCode& c, bool count_back_edges) {
-  x86_64::BackendOptions backend;
+BackendOptions backend_options(const CompiledCode& c, bool count_back_edges) {
+  BackendOptions backend;
   backend.mode = c.options.mode;
   backend.count_back_edges = count_back_edges;
   backend.stack_per_frame = c.options.stack_per_frame;
   backend.max_call_depth = c.options.max_call_depth;
   backend.helpers = c.helpers;
   backend.check_access = &check_access;
-  auto machine = x86_64::compile(c.lowered, backend);
+  return backend;
+}
+
+// Where each instruction of the program as loaded starts in the code.
+std::vector<uint32_t> instruction_offsets_of(const Program& program, const LoweredProgram& lowered,
+                                             std::span<const uint32_t> slot_offsets,
+                                             size_t code_size) {
+  std::vector<uint32_t> offsets;
+  for (size_t pc = 0, slot = 0; pc < program.size(); ++pc) {
+    while (slot < lowered.size() && lowered.origin[slot] < pc) ++slot;
+    offsets.push_back(slot < lowered.size() ? slot_offsets[slot] : static_cast<uint32_t>(code_size));
+  }
+  return offsets;
+}
+
+Result<CompiledVariant> build_variant(const CompiledCode& c, bool count_back_edges) {
+  auto machine = compile_machine_code(*host_arch(), c.lowered, backend_options(c, count_back_edges));
   if (!machine) return std::unexpected(std::move(machine.error()));
   if (machine->bytes.size() > c.options.max_code_bytes)
     return make_error(ErrorKind::kUsage,
@@ -323,13 +339,7 @@ constexpr size_t kInlineStackBytes = 16 * 1024;
 
 }  // namespace
 
-bool jit_available() {
-#if defined(__x86_64__)
-  return true;
-#else
-  return false;
-#endif
-}
+bool jit_available() { return host_arch().has_value(); }
 
 JitProgram::JitProgram(std::unique_ptr<CompiledCode> code) : code_(std::move(code)) {}
 JitProgram::JitProgram(JitProgram&&) noexcept = default;
@@ -353,14 +363,27 @@ Result<JitProgram> JitProgram::compile(const Program& program, const Environment
   auto main = build_variant(*code, false);
   if (!main) return std::unexpected(std::move(main.error()));
   code->main = std::move(*main);
-  const LoweredProgram& lowered = code->lowered;
-  for (size_t pc = 0, slot = 0; pc < program.size(); ++pc) {
-    while (slot < lowered.size() && lowered.origin[slot] < pc) ++slot;
-    code->instruction_offsets.push_back(slot < lowered.size()
-                                            ? code->main.slot_offsets[slot]
-                                            : static_cast<uint32_t>(code->main.memory.size()));
-  }
+  code->instruction_offsets = instruction_offsets_of(program, code->lowered, code->main.slot_offsets,
+                                                     code->main.memory.size());
   return JitProgram(std::move(code));
+}
+
+Result<MachineCodeListing> compile_listing(const Program& program, const Environment& environment,
+                                           const JitOptions& options, JitArch arch) {
+  if (auto valid = validate_frame_options(options.stack_per_frame, options.max_call_depth); !valid)
+    return std::unexpected(valid.error());
+  CompiledCode code;
+  code.options = options;
+  code.lowered = options.blind_constants ? blind_constants(program, options.blinding_seed)
+                                         : LoweredProgram::from(program);
+  code.helpers.assign(environment.helpers.begin(), environment.helpers.end());
+  auto machine = compile_machine_code(arch, code.lowered, backend_options(code, false));
+  if (!machine) return std::unexpected(std::move(machine.error()));
+  MachineCodeListing listing;
+  listing.instruction_offsets = instruction_offsets_of(program, code.lowered, machine->slot_offsets,
+                                                       machine->bytes.size());
+  listing.bytes = std::move(machine->bytes);
+  return listing;
 }
 
 Result<uint64_t> JitProgram::run(const Environment& environment, const RunInput& input,

@@ -21,6 +21,9 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
+
+#include "jit/backend.hpp"
 
 #include "sandbpf/error.hpp"
 #include "vm/environment.hpp"
@@ -73,5 +76,15 @@ class JitProgram {
 
 // Whether this build has a JIT backend for the host.
 bool jit_available();
+
+// Machine code for any architecture this build has a backend for, without
+// running it (dumps, golden tests): the bytes as they would be published,
+// and where each instruction's code starts (as JitProgram::instruction_offsets).
+struct MachineCodeListing {
+  std::vector<uint8_t> bytes;
+  std::vector<uint32_t> instruction_offsets;
+};
+Result<MachineCodeListing> compile_listing(const Program& program, const Environment& environment,
+                                           const JitOptions& options, JitArch arch);
 
 }  // namespace sandbpf

@@ -30,7 +30,21 @@
 namespace sandbpf::tools {
 namespace {
 
-constexpr const char* kObjdump = "/usr/bin/objdump";
+// binutils' disassembler for each architecture's code.
+struct Disassembler {
+  const char* objdump;
+  const char* machine;  // objdump -b binary -m ...
+  const char* extra;
+};
+
+Disassembler disassembler_for(JitArch arch) {
+  switch (arch) {
+    case JitArch::kX86_64: return {"/usr/bin/objdump", "i386:x86-64", "-M intel"};
+    case JitArch::kArm64: return {"/usr/bin/aarch64-linux-gnu-objdump", "aarch64", ""};
+    case JitArch::kRiscv64: return {"/usr/bin/riscv64-linux-gnu-objdump", "riscv:rv64", ""};
+  }
+  return {"/usr/bin/objdump", "i386:x86-64", ""};
+}
 
 struct JitCommandOptions {
   std::string input;
@@ -48,14 +62,16 @@ struct Line {
   std::string text;
 };
 
-std::optional<std::map<uint64_t, Line>> objdump_lines(std::span<const uint8_t> code) {
-  if (!std::filesystem::exists(kObjdump)) return std::nullopt;
+std::optional<std::map<uint64_t, Line>> objdump_lines(std::span<const uint8_t> code,
+                                                       const Disassembler& tool) {
+  if (!std::filesystem::exists(tool.objdump)) return std::nullopt;
   const std::filesystem::path path =
       std::filesystem::temp_directory_path() / fmt::format("sandbpf_jit_{}.bin", ::getpid());
   std::ofstream(path, std::ios::binary)
       .write(reinterpret_cast<const char*>(code.data()), static_cast<std::streamsize>(code.size()));
   const std::string command =
-      fmt::format("{} -D -b binary -mi386:x86-64 -M intel {} 2>/dev/null", kObjdump, path.string());
+      fmt::format("{} -D -b binary -m{} {} {} 2>/dev/null", tool.objdump, tool.machine, tool.extra,
+                  path.string());
   std::string output;
   if (FILE* pipe = ::popen(command.c_str(), "r")) {
     char buffer[512];
@@ -104,11 +120,9 @@ void print_range(std::span<const uint8_t> code, uint64_t begin, uint64_t end,
 }
 
 int run_jit(const JitCommandOptions& options) {
-  if (options.arch != "x86_64")
-    return report(fmt::format("the jit has no {} backend yet (available: x86_64)", options.arch),
-                  kExitUsage);
-  if (!jit_available())
-    return report("the x86_64 backend needs an x86-64 host", kExitUsage);
+  const JitArch arch = *parse_arch(options.arch);
+  if (!backend_built(arch))
+    return report(fmt::format("this build has no {} backend", options.arch), kExitUsage);
 
   const auto slots = load_program_file(options.input, options.raw);
   if (!slots) return report(slots.error(), options.input);
@@ -126,22 +140,25 @@ int run_jit(const JitCommandOptions& options) {
   jit_options.mode = options.mode == "checked" ? ExecMode::kChecked : ExecMode::kFast;
   jit_options.blind_constants = options.blind;
   const auto start = std::chrono::steady_clock::now();
-  auto jit = JitProgram::compile(*program, *environment, jit_options);
+  auto listing = compile_listing(*program, *environment, jit_options, arch);
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  if (!jit) return report(jit.error(), options.input);
-  const std::span<const uint8_t> code = jit->code();
+  if (!listing) return report(listing.error(), options.input);
+  const std::span<const uint8_t> code = listing->bytes;
 
   if (!options.dump) {
-    fmt::print("{} instructions -> {} bytes of x86-64 code ({} mode{}, {:.1f} us)\n",
-               program->size(), code.size(), options.mode, options.blind ? ", blinded" : "",
+    fmt::print("{} instructions -> {} bytes of {} code ({} mode{}, {:.1f} us)\n",
+               program->size(), code.size(), options.arch, options.mode,
+               options.blind ? ", blinded" : "",
                std::chrono::duration<double, std::micro>(elapsed).count());
     return kExitOk;
   }
 
-  const auto lines = objdump_lines(code);
+  const Disassembler tool = disassembler_for(arch);
+  const auto lines = objdump_lines(code, tool);
   if (!lines)
-    fmt::print("# {} not found (install binutils for the disassembly): bytes in hex\n", kObjdump);
-  const std::span<const uint32_t> offsets = jit->instruction_offsets();
+    fmt::print("# {} not found (install binutils for the disassembly): bytes in hex\n",
+               tool.objdump);
+  const std::span<const uint32_t> offsets = listing->instruction_offsets;
   const std::span<const Insn> insns = program->insns();
   fmt::print("<entry trampoline and unwinder>\n");
   print_range(code, 0, offsets.empty() ? code.size() : offsets[0], lines);

@@ -766,7 +766,7 @@ std::vector<uint8_t> emit_first(const std::string& bpf, const std::string& mode)
   auto program = Program::decode(*slots);
   EXPECT_TRUE(program) << bpf << ": " << program.error().to_string();
   if (!program) return {};
-  x86_64::BackendOptions options;
+  BackendOptions options;
   options.mode = mode == "checked" ? ExecMode::kChecked : ExecMode::kFast;
   options.count_back_edges = mode == "fast+budget";
   options.helpers = helper_table();

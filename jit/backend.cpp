@@ -1,0 +1,56 @@
+// Architecture names and the dispatch to each backend built in.
+#include "jit/backend.hpp"
+
+#include <fmt/format.h>
+
+#include "jit/x86_64/backend.hpp"
+
+namespace sandbpf {
+
+std::string_view arch_name(JitArch arch) {
+  switch (arch) {
+    case JitArch::kX86_64: return "x86_64";
+    case JitArch::kArm64: return "arm64";
+    case JitArch::kRiscv64: return "riscv64";
+  }
+  return "unknown";
+}
+
+std::optional<JitArch> parse_arch(std::string_view name) {
+  for (JitArch arch : {JitArch::kX86_64, JitArch::kArm64, JitArch::kRiscv64})
+    if (arch_name(arch) == name) return arch;
+  return std::nullopt;
+}
+
+std::optional<JitArch> host_arch() {
+#if defined(__x86_64__)
+  return backend_built(JitArch::kX86_64) ? std::optional(JitArch::kX86_64) : std::nullopt;
+#elif defined(__aarch64__)
+  return backend_built(JitArch::kArm64) ? std::optional(JitArch::kArm64) : std::nullopt;
+#elif defined(__riscv) && __riscv_xlen == 64
+  return backend_built(JitArch::kRiscv64) ? std::optional(JitArch::kRiscv64) : std::nullopt;
+#else
+  return std::nullopt;
+#endif
+}
+
+bool backend_built(JitArch arch) {
+  switch (arch) {
+    case JitArch::kX86_64: return true;
+    case JitArch::kArm64: return false;
+    case JitArch::kRiscv64: return false;
+  }
+  return false;
+}
+
+Result<MachineCode> compile_machine_code(JitArch arch, const LoweredProgram& program,
+                                         const BackendOptions& options) {
+  switch (arch) {
+    case JitArch::kX86_64: return x86_64::compile(program, options);
+    default: break;
+  }
+  return make_error(ErrorKind::kUsage,
+                    fmt::format("this build has no {} backend", arch_name(arch)));
+}
+
+}  // namespace sandbpf

@@ -1,0 +1,58 @@
+// The contract between the JIT driver (jit.cpp) and every architecture's
+// backend: what a backend is given (a LoweredProgram and BackendOptions)
+// and what it returns (position-independent MachineCode that the driver
+// publishes W^X). Every backend emits the entry trampoline of
+// jit/run_state.hpp first and gives the interpreter's results bit for bit.
+//
+// compile_machine_code() compiles for any architecture on any host (golden
+// tests and `sandbpf jit --arch A --dump` need that); only code for the
+// host architecture can run.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "jit/lowered_program.hpp"
+#include "jit/run_state.hpp"
+#include "sandbpf/error.hpp"
+#include "vm/environment.hpp"
+#include "vm/interpreter.hpp"
+
+namespace sandbpf {
+
+enum class JitArch : uint8_t { kX86_64, kArm64, kRiscv64 };
+
+std::string_view arch_name(JitArch arch);            // "x86_64", "arm64", "riscv64"
+std::optional<JitArch> parse_arch(std::string_view name);
+// The host's architecture when this build has a backend for it.
+std::optional<JitArch> host_arch();
+// Whether this build contains a backend for `arch` (it may not run here).
+bool backend_built(JitArch arch);
+
+struct BackendOptions {
+  ExecMode mode = ExecMode::kFast;
+  // Fast mode with an instruction budget: charge backward jumps and calls
+  // as the interpreter does (checked mode always counts every instruction).
+  bool count_back_edges = false;
+  uint32_t stack_per_frame = 512;
+  uint32_t max_call_depth = 8;
+  // Helpers by id, bound now: call imm becomes a direct call, callx a
+  // bounds-checked lookup in this table (whose storage must outlive the code).
+  std::span<const HelperFunction> helpers;
+  CheckAccessFunction check_access = nullptr;  // checked mode
+};
+
+struct MachineCode {
+  std::vector<uint8_t> bytes;
+  uint32_t trampoline_offset = 0;          // see TrampolineFunction
+  std::vector<uint32_t> function_offsets;  // per LoweredProgram::function_entries
+  std::vector<uint32_t> slot_offsets;      // where each slot's code starts (dumps, tests)
+};
+
+Result<MachineCode> compile_machine_code(JitArch arch, const LoweredProgram& program,
+                                         const BackendOptions& options);
+
+}  // namespace sandbpf
