@@ -38,3 +38,33 @@ function(sandbpf_bpf_raw_program)
     VERBATIM)
   set(${B_OUT} ${bin} PARENT_SCOPE)
 endfunction()
+
+# sandbpf_bpf_objects(TARGET <target> DIR <output dir> SOURCES <file.c>... [INCLUDES dirs...])
+# Compiles each SOURCE to <DIR>/<name>.o as an ELF object (-O2 -g: BTF maps,
+# line info), and adds a target <target> that builds them all.
+function(sandbpf_bpf_objects)
+  cmake_parse_arguments(B "" "TARGET;DIR" "SOURCES;INCLUDES" ${ARGN})
+  if(NOT SANDBPF_CLANG_BPF)
+    message(FATAL_ERROR "clang-19 is needed to build BPF objects: run .ci/install-deps.sh")
+  endif()
+  set(include_flags)
+  foreach(dir IN LISTS B_INCLUDES)
+    list(APPEND include_flags -I${dir})
+  endforeach()
+  set(objects)
+  foreach(src IN LISTS B_SOURCES)
+    get_filename_component(name ${src} NAME_WE)
+    set(obj ${B_DIR}/${name}.o)
+    add_custom_command(
+      OUTPUT ${obj}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${B_DIR}
+      COMMAND ${SANDBPF_CLANG_BPF} -target bpf -mcpu=v4 -O2 -g -Wall -Wextra ${include_flags}
+              -MD -MF ${obj}.d -c ${src} -o ${obj}
+      DEPENDS ${src}
+      DEPFILE ${obj}.d
+      COMMENT "BPF object ${name}.o"
+      VERBATIM)
+    list(APPEND objects ${obj})
+  endforeach()
+  add_custom_target(${B_TARGET} DEPENDS ${objects})
+endfunction()

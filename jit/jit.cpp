@@ -199,6 +199,14 @@ class JitRun final : public RunContext {
   bool failed() const override { return error.has_value() || ended; }
   void* run_data() const override { return run_data_; }
   const Environment& environment() const override { return env_; }
+  // At a helper call, state.frame is the calling function's r10.
+  uint64_t accessible_bytes(uint64_t address, uint64_t max, bool write) const override {
+    const uint64_t bottom = state.frame - code_.options.stack_per_frame;
+    const MemoryRegion stack{bottom, stack_top - bottom, true};
+    const uint64_t on_stack = bytes_in_regions({&stack, 1}, address, max, write);
+    if (on_stack != 0 || code_.options.mode != ExecMode::kChecked) return on_stack;
+    return bytes_in_regions(regions, address, max, write);
+  }
 
   void fail_at(size_t lowered_pc, std::string message) {
     if (error) return;

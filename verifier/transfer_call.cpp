@@ -169,6 +169,11 @@ void Transfer::check_helper_args(State& s, uint32_t pc, const HelperPrototype& p
       case ArgKind::kContext:
       case ArgKind::kContextOrNull:
         if (kind == ArgKind::kContextOrNull && v.is_constant_number(0)) break;
+        // On the generic platform the memory stands for the context (what a
+        // tail call or perf_event_output passes on): its start is accepted.
+        if (generic_memory_ && v.only(Region::kPacket) &&
+            v.off(Region::kPacket) == Interval::constant(0))
+          break;
         if (!(v.only(Region::kContext) && v.off(Region::kContext) == Interval::constant(0)))
           fail(pc, fmt::format("r{} ({}) must be the context pointer; it is {}", reg, what, v.to_string()));
         break;

@@ -62,6 +62,20 @@ inline constexpr uint64_t encode_function_ref(uint32_t entry_pc) { return kFunct
 inline constexpr bool is_function_ref(uint64_t value) { return (value >> 32) == (kFunctionRefTag >> 32); }
 inline constexpr uint32_t function_ref_pc(uint64_t value) { return static_cast<uint32_t>(value); }
 
+// How many bytes, at most `max`, from `address` on lie inside one of the
+// regions (write: a writable one).
+inline uint64_t bytes_in_regions(std::span<const MemoryRegion> regions, uint64_t address,
+                                 uint64_t max, bool write) {
+  uint64_t best = 0;
+  for (const MemoryRegion& r : regions) {
+    if (address < r.base || address - r.base >= r.size || (write && !r.writable)) continue;
+    const uint64_t left = r.size - (address - r.base);
+    best = left < max ? (left > best ? left : best) : max;
+    if (best == max) break;
+  }
+  return best;
+}
+
 // Per-run state handed to helpers. Implemented by each engine.
 class RunContext {
  public:
@@ -89,6 +103,17 @@ class RunContext {
 
   // The per-run data the caller put in RunInput::run_data.
   virtual void* run_data() const = 0;
+
+  // How many bytes, at most `max`, from `address` on the program may read
+  // (write: write) at this moment, as far as the engine knows: its live
+  // stack frames (the current function's and its callers'), and in checked
+  // mode the run's regions too (the input's and those allow_region added).
+  // Lets helpers accept pointers the verifier did not check (a map key in
+  // checked mode, a %s string). 0 when the engine does not say.
+  virtual uint64_t accessible_bytes(uint64_t address, uint64_t max, bool write) const {
+    (void)address, (void)max, (void)write;
+    return 0;
+  }
 
   virtual const Environment& environment() const = 0;
   void* host_data() const { return environment().host_data; }

@@ -77,6 +77,7 @@ class InterpreterContext final : public RunContext {
   void end_program() override;
   bool failed() const override;
   void* run_data() const override;
+  uint64_t accessible_bytes(uint64_t address, uint64_t max, bool write) const override;
   const Environment& environment() const override;
 
  private:
@@ -733,6 +734,16 @@ void* InterpreterContext::run_data() const { return state_.input.run_data; }
 bool InterpreterContext::failed() const { return state_.error.has_value() || state_.ended; }
 
 const Environment& InterpreterContext::environment() const { return state_.env; }
+
+uint64_t InterpreterContext::accessible_bytes(uint64_t address, uint64_t max, bool write) const {
+  const uint64_t top = reinterpret_cast<uint64_t>(state_.stack_top);
+  const uint64_t live =
+      static_cast<uint64_t>(state_.depth + 1) * state_.prepared.options.stack_per_frame;
+  const MemoryRegion stack{top - live, live, true};
+  const uint64_t on_stack = bytes_in_regions({&stack, 1}, address, max, write);
+  if (on_stack != 0 || state_.variant != kChecked) return on_stack;
+  return bytes_in_regions(state_.regions, address, max, write);
+}
 
 template <Variant V>
 void prepare_variant(const PreparedProgram& p) {

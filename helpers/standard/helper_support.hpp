@@ -34,6 +34,15 @@ inline uint64_t helper_error(int64_t errno_number) { return static_cast<uint64_t
 bool may_access(RunContext& context, uint64_t address, uint64_t size, bool write,
                 std::string_view helper, std::string_view argument);
 
+// How many bytes, at most `max`, from `address` on the program may read
+// (write: write): what the engine knows (RunContext::accessible_bytes: the
+// live stack, and in checked mode the run's regions) or what the run's
+// MemoryProbe allows.
+uint64_t accessible_bytes(RunContext& context, uint64_t address, uint64_t max, bool write);
+// A MemoryProbe answering with accessible_bytes (for the format code);
+// valid while `context` is.
+MemoryProbe probe_with_stack(RunContext& context);
+
 // The map a helper's map argument names, or null after failing the run
 // (checked mode: the handle is not one of the Environment's maps).
 Map* map_argument(RunContext& context, uint64_t handle, std::string_view helper);

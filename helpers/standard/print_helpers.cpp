@@ -16,10 +16,7 @@ constexpr size_t kTraceBufferSize = 1024;
 // bpf_snprintf and bpf_trace_vprintk take at most 12 values.
 constexpr uint64_t kMaxValues = 12;
 
-MemoryProbe probe_of(RunContext& context) {
-  const RunServices* services = run_services(context);
-  return services == nullptr ? MemoryProbe{} : services->memory;
-}
+MemoryProbe probe_of(RunContext& context) { return probe_with_stack(context); }
 
 // The format up to its NUL, which must come within fmt_size bytes.
 bool format_text(uint64_t fmt, uint64_t fmt_size, std::string_view& text) {
@@ -85,7 +82,7 @@ uint64_t bpf_snprintf(uint64_t str, uint64_t str_size, uint64_t fmt, uint64_t da
   std::string_view format;
   if (services != nullptr && services->check_arguments) {
     // Not verified: the format must be readable up to its NUL.
-    const uint64_t readable = services->memory.bytes(fmt, 4096, false);
+    const uint64_t readable = accessible_bytes(context, fmt, 4096, false);
     if (fmt == 0 || !format_text(fmt, readable, format)) {
       context.fail("bpf_snprintf: fmt is not a NUL-terminated string the program may read");
       return 0;
@@ -100,7 +97,7 @@ uint64_t bpf_snprintf(uint64_t str, uint64_t str_size, uint64_t fmt, uint64_t da
   std::string text;
   if (const int64_t error =
           format_bpf_string(format, std::span<const uint64_t>(values, count),
-                            services == nullptr ? MemoryProbe{} : services->memory, text);
+                            probe_of(context), text);
       error != 0)
     return static_cast<uint64_t>(error);
   if (str_size > 0 && str != 0) {
