@@ -3,11 +3,13 @@
 #   make test      build and run every test (unit, conformance, CLI)
 #   make sanitize  the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench     the benchmarks (Release build)
+#   make fuzz      every libFuzzer target for FUZZ_SECONDS (default 60) each
+#   make tsan      the tests under ThreadSanitizer (clang-19, build-tsan/)
 BUILD    ?= build
 JOBS     ?= $(shell nproc)
 CMAKE    := cmake -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
 
-.PHONY: all deps build demo test sanitize bench clean
+.PHONY: all deps build demo test sanitize bench fuzz tsan clean
 
 all: build
 
@@ -39,5 +41,44 @@ bench:
 	@cmake --build $(BUILD)-bench -j $(JOBS)
 	@$(BUILD)-bench/bench/sandbpf_interpreter_bench --benchmark_min_time=0.2
 
+FUZZ_SECONDS ?= 60
+fuzz:
+	@.ci/install-deps.sh sanitize
+	@$(CMAKE) -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANDBPF_FUZZ=ON \
+	  -DSANDBPF_TESTS=OFF -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
+	@cmake --build $(BUILD)-fuzz -j $(JOBS) --target sandbpf_fuzzers
+	@fuzz/run_fuzzers.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
+
+tsan:
+	@.ci/install-deps.sh sanitize
+	@$(CMAKE) -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANDBPF_TSAN=ON \
+	  -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
+	@cmake --build $(BUILD)-tsan -j $(JOBS)
+	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest --test-dir $(BUILD)-tsan -j $(JOBS) --output-on-failure
+
+# make test-riscv64: the riscv64 cross build (cmake/toolchain-riscv64.cmake:
+# g++-riscv64-linux-gnu, no asmjit) in $(BUILD)-riscv64, then the whole test
+# suite under qemu-riscv64 (ctest runs every test program through it; the
+# JIT tests exercise the RISC-V backend there). -O2 without -g: debug
+# information would double the cross build's time.
+.PHONY: test-riscv64
+test-riscv64:
+	@.ci/install-deps.sh riscv64
+	@$(CMAKE) -S . -B $(BUILD)-riscv64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-riscv64.cmake \
+	  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" >/dev/null
+	@cmake --build $(BUILD)-riscv64 -j $(JOBS)
+	@ctest --test-dir $(BUILD)-riscv64 -j $(JOBS) --output-on-failure
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-bench
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-bench $(BUILD)-fuzz $(BUILD)-tsan
+
+# make test-arm64: the aarch64 cross build (cmake/toolchain-aarch64.cmake:
+# g++-aarch64-linux-gnu with Debian's arm64 asmjit, GoogleTest and fmt) in
+# $(BUILD)-arm64, then under qemu-aarch64 the whole test suite on an ARMv8.0
+# CPU without LSE (cortex-a53), the JIT and conformance tests on a CPU with
+# LSE (max), and ../shared/conformance on the interpreter and the JIT
+# (.ci/test-arm64.sh).
+.PHONY: test-arm64
+test-arm64:
+	@BUILD=$(BUILD) JOBS=$(JOBS) .ci/test-arm64.sh all

@@ -13,7 +13,7 @@ function(sandbpf_test name)
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
   sandbpf_warnings(${name})
-  if(SANDBPF_SANITIZE)
+  if(SANDBPF_SANITIZE OR SANDBPF_TSAN)
     # One process per binary: starting a sanitized process per test case
     # would dominate the run.
     add_test(NAME ${name} COMMAND ${name} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
@@ -22,5 +22,24 @@ function(sandbpf_test name)
     gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
                          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
                          PROPERTIES ENVIRONMENT "SANDBPF_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  endif()
+endfunction()
+
+# sandbpf_runnable_path(<var> <target>): a path a test can exec() to run
+# <target>'s executable. Natively the executable itself; in a cross build
+# (CMAKE_CROSSCOMPILING_EMULATOR, e.g. qemu-riscv64) a host shell script
+# that runs it under the emulator, since qemu-user does not follow exec()
+# into another foreign binary without binfmt_misc.
+function(sandbpf_runnable_path var target)
+  if(CMAKE_CROSSCOMPILING AND CMAKE_CROSSCOMPILING_EMULATOR)
+    list(JOIN CMAKE_CROSSCOMPILING_EMULATOR " " emulator)
+    set(script ${CMAKE_CURRENT_BINARY_DIR}/${target}-emulated)
+    file(GENERATE OUTPUT ${script}
+         CONTENT "#!/bin/sh\nexec ${emulator} \"$<TARGET_FILE:${target}>\" \"$@\"\n"
+         FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+                          WORLD_READ WORLD_EXECUTE)
+    set(${var} ${script} PARENT_SCOPE)
+  else()
+    set(${var} "$<TARGET_FILE:${target}>" PARENT_SCOPE)
   endif()
 endfunction()

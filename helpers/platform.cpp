@@ -66,6 +66,10 @@ bool section_matches_prefix(std::string_view section, std::string_view prefix) {
   return !(next >= 'a' && next <= 'z');
 }
 
+bool ProgramType::may_call_helper(uint32_t id) const {
+  return helpers.empty() || std::binary_search(helpers.begin(), helpers.end(), id);
+}
+
 // ---- ProgramTypeBuilder
 
 ProgramTypeBuilder::ProgramTypeBuilder(std::string name, std::string c_type, uint32_t size) {

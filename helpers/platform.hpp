@@ -84,6 +84,12 @@ struct ProgramType {
   std::optional<std::pair<int64_t, int64_t>> return_range;
   bool legacy_packet_access = false;  // LD_ABS/LD_IND allowed
   bool privileged = true;             // may store pointers, call privileged helpers
+  // The helpers programs of this type may call, by id, sorted (Linux: the
+  // kernel offers each program type its own set); empty: every helper of
+  // the platform.
+  std::vector<uint32_t> helpers;
+
+  bool may_call_helper(uint32_t id) const;
 };
 
 // Does `section` match the section prefix `prefix` (rule above)?

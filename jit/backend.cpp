@@ -3,7 +3,11 @@
 
 #include <fmt/format.h>
 
+#include "jit/riscv64/backend.hpp"
+#if SANDBPF_HAVE_ASMJIT
+#include "jit/arm64/backend.hpp"
 #include "jit/x86_64/backend.hpp"
+#endif
 
 namespace sandbpf {
 
@@ -36,9 +40,9 @@ std::optional<JitArch> host_arch() {
 
 bool backend_built(JitArch arch) {
   switch (arch) {
-    case JitArch::kX86_64: return true;
-    case JitArch::kArm64: return false;
-    case JitArch::kRiscv64: return false;
+    case JitArch::kX86_64: return SANDBPF_HAVE_ASMJIT != 0;
+    case JitArch::kArm64: return SANDBPF_HAVE_ASMJIT != 0;
+    case JitArch::kRiscv64: return true;
   }
   return false;
 }
@@ -46,7 +50,11 @@ bool backend_built(JitArch arch) {
 Result<MachineCode> compile_machine_code(JitArch arch, const LoweredProgram& program,
                                          const BackendOptions& options) {
   switch (arch) {
+#if SANDBPF_HAVE_ASMJIT
     case JitArch::kX86_64: return x86_64::compile(program, options);
+    case JitArch::kArm64: return arm64::compile(program, options);
+#endif
+    case JitArch::kRiscv64: return riscv64::compile(program, options);
     default: break;
   }
   return make_error(ErrorKind::kUsage,

@@ -32,6 +32,10 @@ std::optional<JitArch> host_arch();
 // Whether this build contains a backend for `arch` (it may not run here).
 bool backend_built(JitArch arch);
 
+// ARM64 atomics: LSE instructions (ARMv8.1) or load-exclusive/
+// store-exclusive loops (ARMv8.0); kAuto asks the CPU (jit/arm64/cpu_features.hpp).
+enum class Arm64Atomics : uint8_t { kAuto, kLse, kExclusive };
+
 struct BackendOptions {
   ExecMode mode = ExecMode::kFast;
   // Fast mode with an instruction budget: charge backward jumps and calls
@@ -43,6 +47,7 @@ struct BackendOptions {
   // bounds-checked lookup in this table (whose storage must outlive the code).
   std::span<const HelperFunction> helpers;
   CheckAccessFunction check_access = nullptr;  // checked mode
+  Arm64Atomics arm64_atomics = Arm64Atomics::kAuto;
 };
 
 struct MachineCode {

@@ -156,10 +156,22 @@ static bool remap_forced() {
   return forced;
 }
 
+// On hosts other than x86-64, kAuto uses kRemap: their instruction fetch
+// is not coherent with the kernel's writes through /proc/self/mem without a
+// flush, and user-mode emulators (qemu-user, which runs the riscv64 and
+// arm64 cross tests) cache translated code by the guest writes they see,
+// which /proc/self/mem bypasses, so reused pool chunks could run stale code.
+#if defined(__x86_64__)
+static constexpr bool kRemapByDefault = false;
+#else
+static constexpr bool kRemapByDefault = true;
+#endif
+
 Result<ExecutableMemory> ExecutableMemory::publish(std::span<const uint8_t> code, Method method) {
   if (code.empty()) return make_error(ErrorKind::kInternal, "no machine code to publish");
   if (method == Method::kAuto)
-    method = !remap_forced() && proc_self_mem_available() ? Method::kProcSelfMem : Method::kRemap;
+    method = !remap_forced() && !kRemapByDefault && proc_self_mem_available() ? Method::kProcSelfMem
+                                                                              : Method::kRemap;
 
   ExecutableMemory memory;
   memory.size_ = code.size();
@@ -176,6 +188,9 @@ Result<ExecutableMemory> ExecutableMemory::publish(std::span<const uint8_t> code
       ExecutablePool::instance().release(chunk, reserved);
       return make_error(ErrorKind::kInternal, "cannot write machine code through /proc/self/mem");
     }
+    // Nothing on x86-64; elsewhere the kernel's icache flush for every hart.
+    __builtin___clear_cache(reinterpret_cast<char*>(const_cast<uint8_t*>(chunk)),
+                            reinterpret_cast<char*>(const_cast<uint8_t*>(chunk)) + code.size());
     memory.base_ = chunk;
     memory.reserved_ = reserved;
     return memory;

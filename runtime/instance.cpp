@@ -203,7 +203,16 @@ Result<std::unique_ptr<Instance>> Instance::create(const Program& program,
   object.programs.push_back(std::move(source));
   InstanceOptions own = options;
   own.program.clear();
-  return create(object, std::move(platform), own);
+  auto made = create(object, std::move(platform), own);
+  // Errors about a bare program name its file and instruction only.
+  if (!made) {
+    Error error = std::move(made.error());
+    error.where.section.clear();
+    error.where.function.clear();
+    return std::unexpected(std::move(error));
+  }
+  (*made)->bare_program_ = true;
+  return made;
 }
 
 Result<void> Instance::create_maps() {
@@ -414,7 +423,7 @@ Result<uint64_t> Instance::run_prepared(const uint64_t args[5],
     if (!r0) {
       Error error = std::move(r0.error());
       if (error.where.file.empty()) error.where.file = object_.path;
-      if (error.where.function.empty()) {
+      if (error.where.function.empty() && !bare_program_) {
         const size_t slash = current->name.find('/');
         error.where.section = current->name.substr(0, slash);
         error.where.function = slash == std::string::npos ? "" : current->name.substr(slash + 1);

@@ -198,6 +198,7 @@ class Instance {
   mutable std::mutex programs_lock_;
   std::deque<InstanceProgram> programs_;  // stable addresses: prog_array entries
   const InstanceProgram* entry_ = nullptr;
+  bool bare_program_ = false;  // made from a Program, not an object: no section to name
 };
 
 }  // namespace sandbpf

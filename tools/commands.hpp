@@ -20,5 +20,7 @@ Command add_inspect_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
 Command add_conformance_command(CLI::App& app);
 Command add_jit_command(CLI::App& app);
+Command add_verify_command(CLI::App& app);
+Command add_bench_command(CLI::App& app);
 
 }  // namespace sandbpf::tools

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
       add_run_command(app),
       add_conformance_command(app),
       add_jit_command(app),
+      add_verify_command(app),
+      add_bench_command(app),
   };
 
   try {

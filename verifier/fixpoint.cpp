@@ -88,10 +88,12 @@ void Fixpoint::solve_component(size_t position) {
   const size_t end = wto_.end[position];
   const auto& thresholds = transfer_.thresholds();
   StateSet pre = compute_pre(h);
+  pre.merge_flag_partitions();
   for (int iteration = 0; !gave_up_; ++iteration) {
     process(h, pre);
     solve_range(position + 1, end);
     StateSet next = compute_pre(h);
+    next.merge_flag_partitions();
     if (next.leq(pre)) break;
     if (iteration < kJoinIterations) {
       pre.add_all(next);
@@ -104,6 +106,7 @@ void Fixpoint::solve_component(size_t position) {
   // recomputed and kept.
   for (int pass = 0; pass < kNarrowingPasses && !gave_up_; ++pass) {
     StateSet candidate = compute_pre(h);
+    candidate.merge_flag_partitions();
     if (!candidate.leq(pre) || pre.leq(candidate)) break;  // nothing to recover
     process(h, candidate);
     solve_range(position + 1, end);

@@ -16,6 +16,20 @@ uint32_t kind_of(const RegValue& v) {
   return static_cast<uint32_t>(v.regions & (kSplitting | bit(Region::kNumber)));
 }
 
+// A register holding the number 0 and one holding another known number
+// split too (after pointer kinds: see distance()): a flag set on one path
+// of a check and tested later ("r5 = 1 if data + 4 <= data_end; ...; if
+// r5 != 0 read data") keeps the check's facts on its own path.
+constexpr uint32_t kZeroFlag = 1u << 14;
+constexpr uint32_t kNonZeroFlag = 1u << 15;
+// distance(): a differing pointer kind costs this much, a differing flag 1.
+constexpr size_t kPointerWeight = 64;
+uint32_t flag_of(const RegValue& v) {
+  if (!v.is_number() || !v.num.is_constant()) return 0;
+  const uint64_t value = v.num.constant_value();
+  return value == 0 ? kZeroFlag : value == 1 ? kNonZeroFlag : 0;
+}
+
 }  // namespace
 
 namespace {
@@ -24,7 +38,7 @@ namespace {
 // in a fixed order.
 template <typename F>
 void for_each_kind(const State& s, F&& f) {
-  for (unsigned r = 0; r < 10; ++r) f(r, kind_of(s.reg(r)));
+  for (unsigned r = 0; r < 10; ++r) f(r, kind_of(s.reg(r)) | flag_of(s.reg(r)));
   for (unsigned d = 0; d <= s.depth(); ++d) {
     if (d < s.depth()) {
       for (unsigned r = 0; r < 10; ++r) f(16 + d * 16 + r, kind_of(s.frame(d).saved[r]));
@@ -57,21 +71,26 @@ StateSet::Signature StateSet::signature_of(const State& s) {
 size_t StateSet::distance(const State& sa, const State& sb) {
   const std::vector<uint32_t> a = kind_items(sa);
   const std::vector<uint32_t> b = kind_items(sb);
-  size_t common = 0;
+  // Pointer kinds weigh far more than number flags: when the set is full,
+  // a state joins a partition holding the same pointers, losing a flag
+  // rather than a pointer's kind.
+  auto cost = [](uint32_t item) -> size_t {
+    return (item & 0xffff & ~(kZeroFlag | kNonZeroFlag)) != 0 ? kPointerWeight : 1;
+  };
+  size_t d = 0;
   size_t i = 0;
   size_t j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] == b[j]) {
-      ++common;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
       ++i;
       ++j;
-    } else if (a[i] < b[j]) {
-      ++i;
+    } else if (j >= b.size() || (i < a.size() && a[i] < b[j])) {
+      d += cost(a[i++]);
     } else {
-      ++j;
+      d += cost(b[j++]);
     }
   }
-  return a.size() + b.size() - 2 * common;
+  return d;
 }
 
 void StateSet::add(State s) {
@@ -163,6 +182,21 @@ StateSet StateSet::widen(const StateSet& newer, std::span<const int64_t> thresho
     r.signatures_[best] = signature_of(r.parts_[best]);
   }
   return r;
+}
+
+void StateSet::merge_flag_partitions() {
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    for (size_t j = i + 1; j < parts_.size();) {
+      if (distance(parts_[i], parts_[j]) < kPointerWeight) {
+        parts_[i] = State::join(parts_[i], parts_[j]);
+        signatures_[i] = signature_of(parts_[i]);
+        parts_.erase(parts_.begin() + static_cast<std::ptrdiff_t>(j));
+        signatures_.erase(signatures_.begin() + static_cast<std::ptrdiff_t>(j));
+      } else {
+        ++j;
+      }
+    }
+  }
 }
 
 State StateSet::merged() const {

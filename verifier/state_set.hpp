@@ -3,8 +3,9 @@
 // Paths where r8 is a stack pointer and paths where it is a map value stay
 // apart, so "if r8 points to the stack, these bytes were written" survives
 // the merge; so do a maybe-null spilled pointer and the flag that says
-// whether it was checked. Numbers never split: states whose registers hold
-// the same kinds of pointers are joined as usual. At most kMaxParts
+// whether it was checked. Of numbers, only registers known to be 0 or 1
+// split (flags a check sets and a later branch tests), outside loop heads
+// and after pointer kinds; other numbers never split. At most kMaxParts
 // partitions per program point; beyond, a new state joins the partition
 // whose signature is closest.
 #pragma once
@@ -20,7 +21,7 @@ namespace sandbpf::verifier {
 
 class StateSet {
  public:
-  static constexpr size_t kMaxParts = 8;
+  static constexpr size_t kMaxParts = 16;
 
   StateSet() = default;
   explicit StateSet(State s) { add(std::move(s)); }
@@ -39,6 +40,10 @@ class StateSet {
 
   bool leq(const StateSet& o) const;
   StateSet widen(const StateSet& newer, std::span<const int64_t> thresholds) const;
+  // Joins the partitions that differ only in number flags (loop heads:
+  // a counter that is 0 on entry and 1 after an iteration must not split
+  // the loop's state, or its bound is lost).
+  void merge_flag_partitions();
   // All partitions joined into one state.
   State merged() const;
 

@@ -59,6 +59,12 @@ const HelperPrototype* Transfer::helper_at(const State& s, uint32_t pc) {
   }
   if (proto->privileged && config_.type && !config_.type->privileged)
     fail(pc, fmt::format("{} is only available to privileged programs", proto->name));
+  // Each program type has its own helpers (Linux: a tc helper such as
+  // bpf_skb_store_bytes is not offered to XDP); the call is refused, and
+  // the analysis goes on with the prototype to find further errors.
+  if (config_.type && !config_.type->may_call_helper(proto->id))
+    fail(pc, fmt::format("{} (helper {}) is not available to {} programs", proto->name, proto->id,
+                         config_.type->name));
   return proto;
 }
 

@@ -7,6 +7,8 @@
 // prototypes only, implementations are attached by helpers/standard/.
 #include "helpers/linux/linux_platform.hpp"
 
+#include <algorithm>
+
 namespace sandbpf {
 namespace {
 
@@ -305,6 +307,116 @@ const std::vector<HelperPrototype>& linux_helper_prototypes() {
     return result;
   }();
   return prototypes;
+}
+
+// ---- Which helpers each program type may call.
+//
+// The kernel hands each program type its own list of helpers (a per-type
+// func_proto callback): networking types get the packet helpers that fit
+// their hook, tracing types the probe and stack helpers, cgroup types the
+// cgroup storage, and all of them a common base (map access, time, random
+// numbers, ring buffers, tail calls, loops...). The sets below record which
+// ids each type's list offers on a recent kernel (`bpftool feature probe`
+// reports the same facts), built from shared groups. Privileged helpers
+// stay marked as such in the table above.
+
+namespace {
+
+using Ids = std::vector<uint32_t>;
+
+// Offered to every program type.
+const Ids kBase = {1,   2,   3,   5,   6,   7,   8,   12,  35,  42,  87,  88,  89,  93,  94,  105,
+                   106, 112, 113, 114, 115, 118, 120, 125, 130, 131, 132, 133, 134, 149, 153, 154,
+                   158, 160, 164, 165, 169, 170, 171, 172, 175, 177, 181, 182, 194, 195, 197, 198,
+                   199, 200, 201, 202, 203, 208, 209, 210, 211};
+// The socket casts (bpf_skc_to_*), offered to networking and tracing types.
+const Ids kSocketCasts = {136, 137, 138, 139, 140, 178, 196};
+// Tracing: probe reads, the current task's ids, perf counters, signals,
+// stacks, task storage.
+const Ids kTracing = {4,   14,  15,  16,  22,  36,  37,  45,  46,  55,  80,  109, 117,
+                      123, 141, 148, 156, 157, 162, 173, 176, 180, 191};
+// perf_event_output, get_stackid, get_stack: every tracing type.
+const Ids kTraceOutput = {25, 27, 67};
+// A cgroup program's own helpers: local storage, the current task's ids
+// and cgroup, its classid, return values, perf output.
+const Ids kCgroup = {14, 15, 16, 17, 25, 80, 81, 123, 186, 187};
+// Lightweight tunnels, every variant: loads, pulls, checksums, routing facts.
+const Ids kLwt = {8, 17, 24, 25, 26, 28, 33, 34, 39};
+// Socket filters: loads, the socket's cookie and uid, perf output.
+const Ids kSocketFilter = {25, 26, 46, 47, 68};
+// tc (sched_cls, sched_act): packet rewriting, checksums, VLANs, tunnels,
+// redirects, hashes, routing and MTU lookups, socket lookups and
+// assignment, cgroup ids, SYN cookies, timestamps.
+const Ids kTc = {9,   10,  11,  13,  17,  18,  19,  20,  21,  23,  24,  25,  26,  28,  29,  30,
+                 31,  32,  33,  34,  38,  39,  40,  41,  43,  46,  47,  48,  50,  66,  68,  69,
+                 79,  83,  84,  85,  86,  95,  96,  97,  98,  99,  100, 107, 108, 110, 122, 124,
+                 135, 151, 152, 155, 163, 192, 204, 205, 206, 207};
+// XDP: head/tail/meta adjustment, redirects, loads and stores through the
+// context, routing and MTU lookups, socket lookups, SYN cookies.
+const Ids kXdp = {23,  25,  28,  44,  51,  54,  65,  69,  84,  85,  86,  99,
+                  100, 110, 163, 188, 189, 190, 204, 205, 206, 207};
+
+struct TypeHelpers {
+  std::string_view type;
+  std::vector<const Ids*> groups;
+  Ids own;
+};
+
+const std::vector<TypeHelpers>& type_helpers() {
+  static const std::vector<TypeHelpers> table = {
+      // The kernel offers socket filters only kSocketFilter. sandbpf's
+      // socket_filter also offers the tc helpers, as its context also
+      // offers data/data_end (linux_program_types.cpp): it is the type
+      // PREVAIL's convention (and ../shared/corpus/types.tsv) gives to
+      // sections that name none, which in the corpus are tc programs
+      // (Cilium's "2/1", "from-netdev", OVS's "tail-N"). Give --type
+      // sched_cls to check those as what they are.
+      {"socket_filter", {&kSocketCasts, &kSocketFilter, &kTc}, {}},
+      {"sched_cls", {&kSocketCasts, &kTc}, {}},
+      {"sched_act", {&kSocketCasts, &kTc}, {}},
+      {"xdp", {&kSocketCasts, &kXdp}, {}},
+      {"cgroup_skb", {&kSocketCasts, &kSocketFilter, &kCgroup},
+       {79, 83, 84, 85, 86, 95, 96, 97, 98, 99, 107, 108, 128, 129}},
+      {"sk_skb", {&kSocketCasts}, {9, 25, 26, 38, 39, 43, 46, 47, 50, 52, 72, 84, 85, 86, 99}},
+      {"sk_msg", {&kSocketCasts}, {14, 15, 16, 17, 25, 46, 60, 61, 62, 63, 71, 80, 90, 91, 107, 108, 122, 123}},
+      {"sk_reuseport", {&kSocketCasts}, {26, 46, 68, 82}},
+      {"flow_dissector", {&kSocketCasts}, {26}},
+      {"lwt_in", {&kSocketCasts, &kLwt}, {73}},
+      {"lwt_out", {&kSocketCasts, &kLwt}, {}},
+      {"lwt_xmit", {&kSocketCasts, &kLwt}, {9, 10, 11, 13, 20, 21, 23, 29, 30, 38, 40, 41, 43, 73, 135}},
+      {"lwt_seg6local", {&kSocketCasts, &kLwt}, {74, 75, 76}},
+      {"cgroup_sock", {&kSocketCasts, &kCgroup}, {46, 107, 108, 122}},
+      {"cgroup_sock_addr", {&kSocketCasts, &kCgroup}, {46, 49, 57, 64, 84, 85, 86, 99, 107, 108, 122}},
+      {"sock_ops", {&kSocketCasts, &kCgroup}, {46, 49, 53, 57, 59, 70, 96, 107, 108, 122, 142, 143, 144}},
+      {"cgroup_device", {&kCgroup}, {}},
+      {"cgroup_sysctl", {&kCgroup}, {101, 102, 103, 104}},
+      {"cgroup_sockopt", {&kSocketCasts, &kCgroup}, {49, 57, 96, 107, 108, 122}},
+      {"kprobe", {&kSocketCasts, &kTracing, &kTraceOutput}, {58, 174}},
+      {"tracepoint", {&kSocketCasts, &kTracing, &kTraceOutput}, {174}},
+      {"raw_tracepoint", {&kSocketCasts, &kTracing, &kTraceOutput}, {}},
+      {"perf_event", {&kSocketCasts, &kTracing, &kTraceOutput}, {56, 119, 174}},
+      // fentry/fexit/fmod_ret/tp_btf: the raw tracepoint's, plus function
+      // arguments, skb/xdp output, seq files, d_path, socket, inode storage
+      // and the LSM-style hashes.
+      {"tracing", {&kSocketCasts, &kTracing, &kTraceOutput},
+       {107, 108, 111, 121, 126, 127, 145, 146, 147, 150, 159, 161, 174, 183, 184, 185, 193}},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::vector<uint32_t> linux_helpers_for_program_type(std::string_view type) {
+  for (const TypeHelpers& t : type_helpers()) {
+    if (t.type != type) continue;
+    Ids out = kBase;
+    for (const Ids* g : t.groups) out.insert(out.end(), g->begin(), g->end());
+    out.insert(out.end(), t.own.begin(), t.own.end());
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+  return {};  // a type this table does not know: every helper
 }
 
 }  // namespace sandbpf

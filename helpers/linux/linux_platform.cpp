@@ -19,7 +19,10 @@ std::unique_ptr<Platform> Platform::make_linux() {
   stack.frame_rounding = 32;
   stack.max_call_depth = 8;
   stack.max_tail_calls = 33;
-  for (ProgramType& type : linux_program_types()) (void)platform->add_program_type(std::move(type));
+  for (ProgramType& type : linux_program_types()) {
+    type.helpers = linux_helpers_for_program_type(type.name);
+    (void)platform->add_program_type(std::move(type));
+  }
   for (const HelperPrototype& prototype : linux_helper_prototypes())
     (void)platform->helpers().add(HelperDefinition{prototype, nullptr});
   attach_standard_helpers(platform->helpers());

@@ -4,6 +4,7 @@
 // types and the standard helper implementations.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "helpers/helper_prototype.hpp"
@@ -17,6 +18,10 @@ std::vector<ProgramType> linux_program_types();
 // Every Linux helper from id 1 to 211 with its kernel name
 // (linux_helpers.cpp), without implementations.
 const std::vector<HelperPrototype>& linux_helper_prototypes();
+
+// The helper ids programs of `type` may call on Linux, sorted (empty for a
+// type the table does not know: every helper).
+std::vector<uint32_t> linux_helpers_for_program_type(std::string_view type);
 
 // struct bpf_sock (80 bytes), read only: what a socket pointer gives.
 ContextLayout linux_bpf_sock_layout();

@@ -582,7 +582,9 @@ TEST(jit, BlindingKeepsTheProgramsConstantsOutOfTheCode) {
   };
   const uint32_t constants[] = {0x3c5a7e11, 0x4d6b8f22, 0x5e7c9033, 0x6f8da144, 0x709eb255, 0x01afc366};
   auto plain = JitProgram::compile(program, {});
+#if defined(__x86_64__)  // x86 immediates are whole bytes; RISC-V splits them across fields
   for (uint32_t c : constants) EXPECT_TRUE(contains(plain->code(), c)) << std::hex << c;
+#endif
   JitOptions blind;
   blind.blind_constants = true;
   auto blinded = JitProgram::compile(program, {}, blind);

@@ -1,5 +1,5 @@
 // Packet program types through Instance::run_packet: an XDP program with
-// BTF maps (tests/programs/xdp_firewall.c) on the linux platform, on every
+// BTF maps (examples/plugins/xdp_firewall.c) on the linux platform, on every
 // engine, verified and not: return values, the packet after the run and
 // the map contents, for every branch of the program.
 #include <gtest/gtest.h>
@@ -18,7 +18,7 @@ namespace {
 using test::ipv4_checksum;
 using test::make_frame;
 
-const std::string kFirewall = std::string(SANDBPF_RUNTIME_TEST_OBJECTS) + "/xdp_firewall.o";
+const std::string kFirewall = std::string(SANDBPF_EXAMPLE_PLUGINS) + "/xdp_firewall.o";
 
 struct Mode {
   Engine engine;

@@ -8,14 +8,14 @@ namespace {
 
 TEST(StateSet, SameKindsJoinDifferentKindsStayApart) {
   State a = State::entry(512);
-  a.set(1, RegValue::constant(1));
+  a.set(1, RegValue::constant(2));
   State b = State::entry(512);
-  b.set(1, RegValue::constant(2));
+  b.set(1, RegValue::constant(3));
   StateSet set;
   set.add(a);
   set.add(b);
-  EXPECT_EQ(set.size(), 1u);  // numbers never split
-  EXPECT_EQ(set.parts()[0].reg(1).num, Scalar::unsigned_range(1, 2));
+  EXPECT_EQ(set.size(), 1u);  // numbers other than 0 and 1 never split
+  EXPECT_EQ(set.parts()[0].reg(1).num, Scalar::unsigned_range(2, 3));
   State c = State::entry(512);
   c.set(1, RegValue::stack_pointer(0, -8));
   set.add(c);
@@ -32,6 +32,26 @@ TEST(StateSet, NullAndNonNullStayApart) {
   set.add(checked);
   set.add(maybe);
   EXPECT_EQ(set.size(), 2u);
+}
+
+// A register known to be 0 and one known to be 1 (a flag a check set) stay
+// apart, except at loop heads, where merge_flag_partitions() joins them.
+TEST(StateSet, ZeroAndOneFlagsStayApartUntilMerged) {
+  State zero = State::entry(512);
+  zero.set(5, RegValue::constant(0));
+  State one = State::entry(512);
+  one.set(5, RegValue::constant(1));
+  StateSet set;
+  set.add(zero);
+  set.add(one);
+  EXPECT_EQ(set.size(), 2u);
+  State pointer = State::entry(512);
+  pointer.set(5, RegValue::constant(1));
+  pointer.set(1, RegValue::stack_pointer(0, -8));
+  set.add(pointer);
+  EXPECT_EQ(set.size(), 3u);
+  set.merge_flag_partitions();
+  EXPECT_EQ(set.size(), 2u);  // the two flag states joined; the pointer state kept apart
 }
 
 TEST(StateSet, IsBoundedInSize) {

@@ -1,7 +1,7 @@
 /* One program per runtime feature, on the generic platform (r1 = memory,
  * r2 = its length). runtime/tests/instance_features_test.cpp runs each and
  * checks the exact results and map contents. */
-#include "runtime_bpf.h"
+#include "sandbpf_bpf.h"
 
 #pragma clang diagnostic ignored "-Wunused-parameter"
 

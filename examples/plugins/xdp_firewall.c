@@ -7,7 +7,7 @@
  *     port), XDP_TX;
  *   - anything else: ttl decremented (checksum updated), XDP_PASS.
  * Counts packets per action (array) and per source address (hash). */
-#include "runtime_bpf.h"
+#include "sandbpf_bpf.h"
 
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);

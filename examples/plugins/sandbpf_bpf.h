@@ -1,4 +1,4 @@
-/* What the runtime's test programs need of libbpf's bpf_helpers.h, written
+/* What sandbpf's example plugins and test programs need of libbpf's bpf_helpers.h, written
  * here (the tests must not depend on libbpf): section and BTF map macros,
  * helper declarations by Linux id, map type numbers. */
 #pragma once

@@ -1,0 +1,22 @@
+# Cross build for aarch64 with Debian's g++-aarch64-linux-gnu and its arm64
+# library packages (libasmjit-dev:arm64, libgtest-dev:arm64, libfmt-dev:arm64
+# install beside the amd64 ones: .ci/install-deps.sh arm64). Tests run under
+# qemu-aarch64 through CMAKE_CROSSCOMPILING_EMULATOR (ctest and gtest's
+# test discovery both use it). QEMU_CPU picks the emulated CPU (cortex-a53:
+# ARMv8.0 without LSE; max: with LSE); `make test-arm64` runs both.
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+
+set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
+
+# Debian's multiarch layout: arm64 headers are shared (/usr/include), the
+# libraries and CMake packages live under /usr/lib/aarch64-linux-gnu.
+set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
+set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu /usr)
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
+
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64;-L;/usr/aarch64-linux-gnu)
