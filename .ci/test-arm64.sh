@@ -15,6 +15,7 @@ root=$(pwd)
 build="$root/${BUILD:-build}-arm64"
 shared="$root/../shared"
 jobs=${JOBS:-$(nproc)}
+threaded='Thread|Concurren|BusySlots|ConcurrentProducers|Contention'
 
 build() {
   .ci/install-deps.sh arm64
@@ -31,9 +32,15 @@ unit() {
   build
   local filter=()
   [ "$cpu" = max ] && filter=(-R 'jit|conformance')
+  # qemu-aarch64 7.2 (Debian 12) hangs in pthread_create on this kind of
+  # machine (a plain C++ program starting one std::thread never gets
+  # past it), so the tests that start threads are left out here; they run
+  # in the native suites. ctest lists them as not run, never as passed.
+  echo "not run under qemu-aarch64 (they start threads): tests matching $threaded"
   # qemu-user reads the CPU model from QEMU_CPU (ctest runs every test
   # through CMAKE_CROSSCOMPILING_EMULATOR).
-  QEMU_CPU=$cpu ctest --test-dir "$build" -j "$jobs" --output-on-failure "${filter[@]}"
+  QEMU_CPU=$cpu ctest --test-dir "$build" -j "$jobs" --timeout 300 --output-on-failure \
+    -E "$threaded" "${filter[@]}"
 }
 
 conformance() {
