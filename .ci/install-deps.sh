@@ -7,7 +7,7 @@
 set -euo pipefail
 
 need=(cmake ninja-build g++ make pkg-config ccache libfmt-dev libcli11-dev libgtest-dev
-      libgmock-dev libasmjit-dev clang-19 llvm-19)
+      libgmock-dev libasmjit-dev clang-19 llvm-19 bpftool)
 case "${1:-build}" in
   build|test|demo) ;;
   bench) need+=(libbenchmark-dev valgrind) ;;
