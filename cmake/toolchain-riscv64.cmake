@@ -20,6 +20,10 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
+# GCC 12 implements 1- and 2-byte atomics (std::atomic<bool>, <uint8_t>)
+# on riscv64 in libatomic, after every other library on the link line.
+set(CMAKE_CXX_STANDARD_LIBRARIES "-latomic")
+set(CMAKE_C_STANDARD_LIBRARIES "-latomic")
 # ctest (and gtest_discover_tests) run every test program through it.
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-riscv64 -L /usr/riscv64-linux-gnu)
 

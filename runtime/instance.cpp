@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -28,6 +29,14 @@ struct InstanceProgram {
   uint64_t budget = 0;                       // 0: none
   std::optional<Interpreter> interpreter;
   std::unique_ptr<JitProgram> jit;
+  // Fast JIT code does not count instructions: a run that asks for
+  // statistics runs on this interpreter instead (made on first use), with
+  // the same maps, so counts are exact and every run still updates them.
+  struct Counting {
+    std::once_flag once;
+    std::optional<Interpreter> interpreter;
+  };
+  std::unique_ptr<Counting> counting = std::make_unique<Counting>();
 };
 
 namespace {
@@ -44,6 +53,35 @@ Error with_program(Error error, const std::string& file, const std::string& sect
 // the run's context, packet and global data.
 struct RunRegions {
   std::span<const MemoryRegion> regions;
+};
+
+// A run's regions without a heap allocation in the common case (a few
+// global data sections, the context and the packet).
+class RegionList {
+ public:
+  explicit RegionList(std::span<const MemoryRegion> globals) {
+    for (const MemoryRegion& r : globals) push_back(r);
+  }
+  void push_back(const MemoryRegion& region) {
+    if (overflow_.empty() && size_ < inline_.size()) {
+      inline_[size_++] = region;
+      return;
+    }
+    if (overflow_.empty()) overflow_.assign(inline_.begin(), inline_.begin() + size_);
+    overflow_.push_back(region);
+  }
+  void append(std::span<const MemoryRegion> regions) {
+    for (const MemoryRegion& r : regions) push_back(r);
+  }
+  std::span<const MemoryRegion> span() const {
+    return overflow_.empty() ? std::span<const MemoryRegion>(inline_.data(), size_)
+                             : std::span<const MemoryRegion>(overflow_);
+  }
+
+ private:
+  std::array<MemoryRegion, 12> inline_{};
+  size_t size_ = 0;
+  std::vector<MemoryRegion> overflow_;
 };
 
 uint64_t probe_regions(const void* data, uint64_t address, uint64_t max, bool write) {
@@ -416,9 +454,22 @@ Result<uint64_t> Instance::run_prepared(const uint64_t args[5],
     RunLimits limits;
     limits.instruction_budget = current->budget;
     RunStats one;
-    auto r0 = current->jit ? current->jit->run(environment_, input, limits, &one)
-                           : current->interpreter->run(environment_, input, current->mode, limits,
-                                                       stats != nullptr ? &one : nullptr);
+    const Interpreter* counting = nullptr;
+    if (stats != nullptr && current->jit && current->mode == ExecMode::kFast) {
+      std::call_once(current->counting->once, [&] {
+        InterpreterOptions interpreter_options;
+        interpreter_options.stack_per_frame = platform_->stack().per_frame;
+        interpreter_options.max_call_depth = platform_->stack().max_call_depth;
+        if (auto made = Interpreter::create(current->program, interpreter_options))
+          current->counting->interpreter.emplace(std::move(*made));
+      });
+      if (current->counting->interpreter) counting = &*current->counting->interpreter;
+    }
+    auto r0 = counting != nullptr
+                  ? counting->run(environment_, input, current->mode, limits, &one)
+              : current->jit ? current->jit->run(environment_, input, limits, &one)
+                             : current->interpreter->run(environment_, input, current->mode, limits,
+                                                         stats != nullptr ? &one : nullptr);
     total_instructions += one.instructions;
     if (!r0) {
       Error error = std::move(r0.error());
@@ -450,13 +501,13 @@ Result<uint64_t> Instance::run_memory(std::span<uint8_t> memory, RunStats* stats
   const auto slot = slot_pool_->acquire(options_.when_busy);
   if (!slot) return make_error(ErrorKind::kRuntime, "every slot of the instance is busy");
   SlotLease lease(*slot_pool_, *slot);
-  std::vector<MemoryRegion> regions = global_regions_;
+  RegionList regions(global_regions_);
   if (!memory.empty())
     regions.push_back({reinterpret_cast<uint64_t>(memory.data()), memory.size(), true});
   const uint64_t args[5] = {memory.empty() ? 0 : reinterpret_cast<uint64_t>(memory.data()),
                             memory.size(), 0, 0, 0};
-  return run_prepared(args, regions, memory.empty() ? nullptr : memory.data(), memory.size(),
-                      *slot, stats);
+  return run_prepared(args, regions.span(), memory.empty() ? nullptr : memory.data(),
+                      memory.size(), *slot, stats);
 }
 
 Result<uint64_t> Instance::run_context(void* context, std::span<const MemoryRegion> extra_regions,
@@ -472,7 +523,7 @@ Result<uint64_t> Instance::run_context(void* context, std::span<const MemoryRegi
   if (!slot) return make_error(ErrorKind::kRuntime, "every slot of the instance is busy");
   SlotLease lease(*slot_pool_, *slot);
 
-  std::vector<MemoryRegion> regions = global_regions_;
+  RegionList regions(global_regions_);
   const auto* bytes = static_cast<const uint8_t*>(context);
   if (type_->context.size != 0)
     regions.push_back({reinterpret_cast<uint64_t>(context), type_->context.size, true});
@@ -488,10 +539,10 @@ Result<uint64_t> Instance::run_context(void* context, std::span<const MemoryRegi
   }
   const uint64_t begin = meta != 0 && meta <= data ? meta : data;
   if (data != 0 && data_end > begin) regions.push_back({begin, data_end - begin, true});
-  regions.insert(regions.end(), extra_regions.begin(), extra_regions.end());
+  regions.append(extra_regions);
   const uint64_t args[5] = {reinterpret_cast<uint64_t>(context), 0, 0, 0, 0};
   const auto* packet = data != 0 && data_end > data ? reinterpret_cast<const uint8_t*>(data) : nullptr;
-  return run_prepared(args, regions, packet, packet != nullptr ? data_end - data : 0, *slot,
+  return run_prepared(args, regions.span(), packet, packet != nullptr ? data_end - data : 0, *slot,
                       stats);
 }
 
@@ -516,11 +567,11 @@ Result<PacketRunResult> Instance::run_packet(std::span<const uint8_t> packet, Ru
   const PacketFrame frame = kind == ContextKind::kXdp
                                 ? prepare_xdp(buffer, packet)
                                 : prepare_skb(buffer, packet, skb_sees_link_layer(*type_));
-  std::vector<MemoryRegion> regions = global_regions_;
-  regions.insert(regions.end(), std::begin(frame.regions), std::end(frame.regions));
+  RegionList regions(global_regions_);
+  regions.append(frame.regions);
   const uint64_t args[5] = {reinterpret_cast<uint64_t>(frame.context), 0, 0, 0, 0};
   const bool legacy = type_->legacy_packet_access;
-  auto r0 = run_prepared(args, regions, legacy ? frame.legacy_packet : nullptr,
+  auto r0 = run_prepared(args, regions.span(), legacy ? frame.legacy_packet : nullptr,
                          legacy ? frame.legacy_packet_size : 0, *slot, stats);
   if (!r0) return std::unexpected(std::move(r0.error()));
   PacketRunResult result;

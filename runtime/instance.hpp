@@ -122,6 +122,8 @@ class Instance {
 
   // ---- runs (thread-safe). r0 of the program, or the runtime error that
   // stopped it (checked mode, a budget, every slot busy under kError).
+  // `stats` counts the run's instructions (on the JIT in fast mode that run
+  // executes on the interpreter, which counts; maps see it like any other).
   // The generic convention: r1 = memory, r2 = its length; LD_ABS reads it.
   Result<uint64_t> run_memory(std::span<uint8_t> memory, RunStats* stats = nullptr);
   // A context the host built (its own program type, or any Linux type but

@@ -56,9 +56,8 @@ size_t packet_slot_bytes(uint32_t max_packet) {
 PacketFrame prepare_xdp(uint8_t* slot_buffer, std::span<const uint8_t> packet) {
   PacketFrame f;
   f.context = slot_buffer;
-  std::memset(f.context, 0, kContextArea);
+  std::memset(f.context, 0, 24);  // struct xdp_md
   f.frame = slot_buffer + kContextArea + kXdpHeadroom;
-  std::memset(slot_buffer + kContextArea, 0, kXdpHeadroom);
   if (!packet.empty()) std::memcpy(f.frame, packet.data(), packet.size());
   f.data = f.frame;
   f.data_end = f.frame + packet.size();
@@ -76,7 +75,7 @@ PacketFrame prepare_xdp(uint8_t* slot_buffer, std::span<const uint8_t> packet) {
 PacketFrame prepare_skb(uint8_t* slot_buffer, std::span<const uint8_t> packet, bool link_layer) {
   PacketFrame f;
   f.context = slot_buffer;
-  std::memset(f.context, 0, kContextArea);
+  std::memset(f.context, 0, 192);  // struct __sk_buff
   f.frame = slot_buffer + kContextArea + kXdpHeadroom;
   std::memcpy(f.frame, packet.data(), packet.size());
   f.data = link_layer ? f.frame : f.frame + kEthernetHeader;

@@ -12,10 +12,9 @@
 // object defines them, or from --map NAME=FILE (records of key then value).
 //
 // --stats prints runs=<N> ns_per_run=<mean> insns=<executed in the last
-// run>. The count comes from the interpreter: on the JIT in checked mode
-// the JIT counts the same way; on the JIT in fast mode one more, untimed
-// run of the last input on an interpreter instance with fresh maps counts
-// it (the instance's own maps are left as the timed runs left them).
+// run>. The count is the interpreter's: on the JIT in checked mode the JIT
+// counts the same way; on the JIT in fast mode the last run executes on
+// the interpreter of the same instance (Instance's statistics rule).
 //
 // --platform conformance runs raw and assembly programs against the
 // conformance suite's helpers, map and host variable, unverified by design.
@@ -335,16 +334,6 @@ int run_run(const RunOptions& options) {
       return report(result.error(), options.input);
     }
     r0 = *result;
-  }
-  if (options.stats && instance.engine() == Engine::kJit && instance.mode() == ExecMode::kFast) {
-    InstanceOptions counting = instance_options;
-    counting.engine = Engine::kInterpreter;
-    auto interpreter = make_instance(options, platform, counting);
-    if (!interpreter) return report(interpreter.error(), options.input);
-    const std::vector<uint8_t> kept_packet = packet_out;
-    auto counted = run_once(**interpreter, &stats);
-    packet_out = kept_packet;
-    if (!counted) return report(counted.error(), options.input);
   }
   if (!options.packet_out_file.empty()) {
     std::ofstream out(options.packet_out_file, std::ios::binary);
