@@ -18,6 +18,7 @@
 #include "loader/program_file.hpp"
 #include "runtime/low_memory.hpp"
 #include "runtime/packet_context.hpp"
+#include "verifier/object_verify.hpp"
 
 namespace sandbpf {
 
@@ -340,32 +341,26 @@ Result<const InstanceProgram*> Instance::prepare(const ObjectProgram& source) {
   if (source.load_error)
     return std::unexpected(
         with_program(*source.load_error, object_.path, source.section, source.function));
-  auto program = Program::decode(source.insns);
+  // CO-RE relocations resolved against the platform's context layouts,
+  // exactly as the verifier sees them (verifier/object_verify.hpp).
+  auto patched = resolve_core_relocations(source, *type_);
+  if (!patched)
+    return std::unexpected(
+        with_program(patched.error(), object_.path, source.section, source.function));
+  auto program = Program::decode(*patched);
   if (!program)
     return std::unexpected(
         with_program(program.error(), object_.path, source.section, source.function));
   program->name = source.name();
   program->line_info = source.line_info;
-  auto prepared = prepare(std::move(*program), source.name(), source.core_relocations);
+  auto prepared = prepare(std::move(*program), source.name());
   if (!prepared)
     return std::unexpected(
         with_program(prepared.error(), object_.path, source.section, source.function));
   return prepared;
 }
 
-Result<const InstanceProgram*> Instance::prepare(Program program, const std::string& name,
-                                                 std::vector<CoreRelocation> core_relocations) {
-  if (!core_relocations.empty()) {
-    const CoreRelocation& first = core_relocations.front();
-    Error error{ErrorKind::kLoad,
-                fmt::format("a CO-RE relocation ({} {}) cannot be resolved: the runtime does not "
-                            "resolve CO-RE relocations yet",
-                            first.type_name,
-                            first.field_path.empty() ? first.access : first.field_path),
-                {}};
-    error.where.instruction = first.insn;
-    return std::unexpected(std::move(error));
-  }
+Result<const InstanceProgram*> Instance::prepare(Program program, const std::string& name) {
   if (auto implemented = check_helpers_implemented(program, *platform_); !implemented)
     return std::unexpected(std::move(implemented.error()));
 

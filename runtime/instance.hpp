@@ -172,8 +172,7 @@ class Instance {
   Instance(std::shared_ptr<const Platform> platform, const InstanceOptions& options);
   Result<void> create_maps();
   Result<const InstanceProgram*> prepare(const ObjectProgram& source);
-  Result<const InstanceProgram*> prepare(Program program, const std::string& name,
-                                         std::vector<CoreRelocation> core_relocations);
+  Result<const InstanceProgram*> prepare(Program program, const std::string& name);
   Result<uint64_t> run_prepared(const uint64_t args[5], std::span<const MemoryRegion> regions,
                                 const uint8_t* packet, uint64_t packet_size, uint32_t slot,
                                 RunStats* stats);
