@@ -13,8 +13,9 @@ function(sandbpf_test name)
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
   sandbpf_warnings(${name})
-  if(SANDBPF_SANITIZE OR SANDBPF_TSAN)
-    # One process per binary: starting a sanitized process per test case
+  if(SANDBPF_SANITIZE OR SANDBPF_TSAN OR SANDBPF_TEST_PER_PROGRAM)
+    # One process per binary: starting a sanitized (or emulated: qemu in the
+    # riscv64 cross build, SANDBPF_TEST_PER_PROGRAM) process per test case
     # would dominate the run.
     add_test(NAME ${name} COMMAND ${name} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
     set_tests_properties(${name} PROPERTIES ENVIRONMENT "SANDBPF_SOURCE_DIR=${CMAKE_SOURCE_DIR}")

@@ -28,3 +28,6 @@ set(CMAKE_C_STANDARD_LIBRARIES "-latomic")
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-riscv64 -L /usr/riscv64-linux-gnu)
 
 set(SANDBPF_ASMJIT OFF CACHE BOOL "No asmjit for riscv64" FORCE)
+# ctest runs each test program once (cmake/SandbpfWarnings.cmake): starting
+# qemu for each of ~2900 test cases would take longer than the tests.
+set(SANDBPF_TEST_PER_PROGRAM ON CACHE BOOL "One ctest test per test program" FORCE)

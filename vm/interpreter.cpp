@@ -471,6 +471,13 @@ L_AtomicXchg64 : {
 L_AtomicCmpxchg32 : {
   ATOMIC_ADDR(uint32_t);
   uint32_t expected = static_cast<uint32_t>(r[0]);
+#if defined(__riscv)
+  // GCC 12 for riscv64 compares the sign-extended word lr.w loads with a
+  // zero-extended `expected`, so the exchange fails whenever bit 31 is set;
+  // reloading it through a volatile makes the compiler sign-extend it too.
+  volatile uint32_t reloaded = expected;
+  expected = reloaded;
+#endif
   __atomic_compare_exchange_n(ptr, &expected, static_cast<uint32_t>(SRC), false, __ATOMIC_SEQ_CST,
                               __ATOMIC_SEQ_CST);
   r[0] = expected;  // the old value, success or not
