@@ -8,6 +8,7 @@
 
 #include "helpers/maps/array_map.hpp"
 #include "helpers/maps/hash_map.hpp"
+#include "helpers/maps/lpm_trie_map.hpp"
 #include "helpers/maps/lru_hash_map.hpp"
 #include "helpers/maps/map_in_map.hpp"
 #include "helpers/maps/map_support.hpp"
@@ -90,6 +91,8 @@ Result<std::unique_ptr<Map>> Map::create(const MapDefinition& definition,
     case kMapLruHash:
     case kMapLruPercpuHash:
       return LruHashMap::create(definition, environment);
+    case kMapLpmTrie:
+      return LpmTrieMap::create(definition, environment);
     case kMapRingbuf:
       return RingBufferMap::create(definition, environment);
     case kMapPerfEventArray:

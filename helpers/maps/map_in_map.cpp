@@ -18,7 +18,7 @@ bool is_supported(uint32_t type) {
   switch (type) {
     case kMapArray: case kMapPercpuArray: case kMapHash: case kMapPercpuHash: case kMapLruHash:
     case kMapLruPercpuHash: case kMapRingbuf: case kMapPerfEventArray: case kMapProgArray:
-    case kMapQueue: case kMapStack:
+    case kMapQueue: case kMapStack: case kMapLpmTrie:
       return true;
     default:
       return false;

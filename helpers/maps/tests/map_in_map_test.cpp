@@ -142,9 +142,9 @@ TEST(MapInMap, DefinitionChecks) {
   const MapDefinition nested = map_def("n", kMapHashOfMaps, 4, 4, 1);
   EXPECT_EQ(t.create_error(map_def("o", kMapArrayOfMaps, 4, 4, 1), &nested),
             "map 'o': its inner map 'n' is itself a map of maps; Linux allows one level only");
-  const MapDefinition trie = map_def("t", kMapLpmTrie, 8, 4, 1);
-  EXPECT_EQ(t.create_error(map_def("o", kMapHashOfMaps, 4, 4, 1), &trie),
-            "map 'o': its inner map 't' has map type 'lpm_trie' (11), which is not supported");
+  const MapDefinition sockets = map_def("s", kMapSockmap, 4, 4, 1);
+  EXPECT_EQ(t.create_error(map_def("o", kMapHashOfMaps, 4, 4, 1), &sockets),
+            "map 'o': its inner map 's' has map type 'sockmap' (15), which is not supported");
   const MapDefinition fine = map_def("f", kMapArray, 4, 4, 1);
   EXPECT_EQ(t.create_error(map_def("o", kMapArrayOfMaps, 4, 8, 1), &fine),
             "map 'o': an array_of_maps map has value_size 4 (an inner map), not 8");
