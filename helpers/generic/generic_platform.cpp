@@ -13,7 +13,8 @@ std::span<const uint32_t> implemented_map_types() {
   static constexpr uint32_t kTypes[] = {
       kMapHash,        kMapArray,   kMapProgArray,     kMapPerfEventArray, kMapPercpuHash,
       kMapPercpuArray, kMapLruHash, kMapLruPercpuHash, kMapArrayOfMaps,    kMapHashOfMaps,
-      kMapQueue,       kMapStack,   kMapRingbuf,
+      kMapQueue,       kMapStack,   kMapRingbuf,       kMapLpmTrie,        kMapStackTrace,
+      kMapDevmap,      kMapCpumap,  kMapXskmap,
   };
   return kTypes;
 }

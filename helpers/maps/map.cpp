@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "helpers/maps/array_map.hpp"
+#include "helpers/maps/device_array_map.hpp"
 #include "helpers/maps/hash_map.hpp"
 #include "helpers/maps/lpm_trie_map.hpp"
 #include "helpers/maps/lru_hash_map.hpp"
@@ -16,6 +17,7 @@
 #include "helpers/maps/prog_array_map.hpp"
 #include "helpers/maps/queue_stack_map.hpp"
 #include "helpers/maps/ring_buffer_map.hpp"
+#include "helpers/maps/stack_trace_map.hpp"
 
 namespace sandbpf {
 
@@ -25,6 +27,8 @@ std::string_view errno_name(long negated_errno) {
   switch (-negated_errno) {
     case 0: return "OK";
     case EPERM: return "EPERM";
+    case ENODEV: return "ENODEV";
+    case EOVERFLOW: return "EOVERFLOW";
     case ENOENT: return "ENOENT";
     case E2BIG: return "E2BIG";
     case EAGAIN: return "EAGAIN";
@@ -44,6 +48,8 @@ namespace {
 std::string_view errno_text(long negated_errno) {
   switch (-negated_errno) {
     case EPERM: return "not permitted by the map's flags";
+    case ENODEV: return "no such device (for a cpumap: no such CPU)";
+    case EOVERFLOW: return "the value is out of range";
     case ENOENT: return "no such element";
     case E2BIG: return "the map is full, or the index is out of range";
     case EAGAIN: return "no room now";
@@ -91,6 +97,12 @@ Result<std::unique_ptr<Map>> Map::create(const MapDefinition& definition,
     case kMapLruHash:
     case kMapLruPercpuHash:
       return LruHashMap::create(definition, environment);
+    case kMapStackTrace:
+      return StackTraceMap::create(definition, environment);
+    case kMapDevmap:
+    case kMapCpumap:
+    case kMapXskmap:
+      return DeviceArrayMap::create(definition, environment);
     case kMapLpmTrie:
       return LpmTrieMap::create(definition, environment);
     case kMapRingbuf:

@@ -29,6 +29,17 @@
 #include "runtime/packet_context.hpp"
 #include "verifier/object_verify.hpp"
 
+// Under a sanitizer every program's maps (Cilium's hold millions of
+// buckets) would make this test dominate the stage; it runs in the native
+// build, where it takes seconds.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANDBPF_SANITIZED_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANDBPF_SANITIZED_BUILD 1
+#endif
+#endif
+
 namespace sandbpf {
 namespace {
 
@@ -151,6 +162,9 @@ std::vector<CorpusProgram> corpus_programs(const std::string& dir) {
 }
 
 TEST(CorpusSoundness, AcceptedProgramsRunInCheckedModeWithoutViolations) {
+#ifdef SANDBPF_SANITIZED_BUILD
+  GTEST_SKIP() << "sanitizer build: the corpus soundness test runs in the native build";
+#endif
   const std::string dir = corpus_dir();
   if (!std::filesystem::exists(dir + "/types.tsv"))
     GTEST_SKIP() << "../shared/corpus is not there: soundness on the corpus not checked";
@@ -236,7 +250,7 @@ TEST(CorpusSoundness, AcceptedProgramsRunInCheckedModeWithoutViolations) {
   for (const auto& [reason, count] : not_run_reasons)
     std::printf("  not instantiated (%zu): %s...\n", count, reason.c_str());
   for (const std::string& v : violations) ADD_FAILURE() << "violation: " << v;
-  EXPECT_GT(ran, 250u);  // most of the ~490 accepted programs
+  EXPECT_GT(ran, 400u);  // most of the ~490 accepted programs (433 today)
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ TEST(MapCreate, EveryImplementedTypeCanBeCreated) {
                  Case{kMapPercpuArray, 4, 4, 1}, Case{kMapLruHash, 4, 4, 1},
                  Case{kMapLruPercpuHash, 4, 4, 1}, Case{kMapArrayOfMaps, 4, 4, 1},
                  Case{kMapHashOfMaps, 4, 4, 1}, Case{kMapQueue, 0, 4, 1}, Case{kMapStack, 0, 4, 1},
-                 Case{kMapRingbuf, 0, 0, 4096}}) {
+                 Case{kMapRingbuf, 0, 0, 4096}, Case{kMapStackTrace, 4, 8, 1},
+                 Case{kMapDevmap, 4, 4, 1}, Case{kMapCpumap, 4, 4, 1}, Case{kMapXskmap, 4, 4, 1}}) {
     auto made = Map::create(map_def("m", c.type, c.key, c.value, c.entries), t.env(), &inner);
     EXPECT_TRUE(made) << map_type_name(c.type) << ": " << (made ? "" : made.error().message);
     if (made) {
