@@ -5,44 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "jit/asmjit_first_error.hpp"
+#include "jit/backend_walk.hpp"
 #include "jit/x86_64/emitter.hpp"
 
 namespace sandbpf::x86_64 {
-namespace {
-
-class FirstError final : public asmjit::ErrorHandler {
- public:
-  void handleError(asmjit::Error err, const char* message, asmjit::BaseEmitter*) override {
-    if (error == asmjit::kErrorOk) {
-      error = err;
-      text = message;
-    }
-  }
-  asmjit::Error error = asmjit::kErrorOk;
-  std::string text;
-};
-
-// Instructions after which checked mode starts a new budget block: control
-// flow, and every instruction that can stop the run (so that when the
-// budget runs out inside a block, nothing before that point could have
-// failed or had an effect: see jit.cpp, budget errors).
-bool ends_budget_block(Form form) {
-  switch (form) {
-    case Form::Load: case Form::StoreImm: case Form::StoreReg: case Form::Atomic:
-    case Form::LddwMap: case Form::LddwMapValue: case Form::LddwHostVariable:
-    case Form::LddwMapIdx: case Form::LddwMapIdxValue:
-    case Form::LoadAbs: case Form::LoadInd:
-    case Form::Ja: case Form::Ja32: case Form::JumpImm: case Form::JumpReg:
-    case Form::CallHelper: case Form::CallLocal: case Form::CallReg: case Form::Exit:
-      return true;
-    default:
-      return false;
-  }
-}
-
-size_t slot_count(Form form) { return is_lddw_form(form) ? 2 : 1; }
-
-}  // namespace
 
 Result<MachineCode> compile(const LoweredProgram& program, const BackendOptions& options) {
   const size_t n = program.size();
@@ -51,7 +18,7 @@ Result<MachineCode> compile(const LoweredProgram& program, const BackendOptions&
 
   asmjit::CodeHolder code;
   code.init(asmjit::Environment(asmjit::Arch::kX64));
-  FirstError errors;
+  AsmjitFirstError errors;
   code.setErrorHandler(&errors);
   x86::Assembler a(&code);
   Emitter emit(a, program, options);
@@ -84,12 +51,8 @@ Result<MachineCode> compile(const LoweredProgram& program, const BackendOptions&
     if (program.tail[pc]) continue;
     emit.bind_target_label(pc);
     if (options.mode == ExecMode::kChecked && leader[pc]) {
-      uint32_t count = 0;
-      for (size_t i = pc; i < n; ++i) {
-        if (i > pc && leader[i]) break;
-        count += program.counted[i];
-      }
-      if (count != 0) emit.budget_block(pc, count);
+      if (const uint32_t count = budget_block_count(program, leader, pc); count != 0)
+        emit.budget_block(pc, count);
     }
     // A fused sequence must not contain a jump target (or, in checked mode,
     // a budget block's start) after its first slot.
@@ -101,23 +64,7 @@ Result<MachineCode> compile(const LoweredProgram& program, const BackendOptions&
       pc += fused - 1;
       continue;
     }
-    switch (program.row(pc).form) {
-      case Form::AluImm: case Form::AluReg: case Form::AluNeg: emit.alu(pc); break;
-      case Form::Endian: emit.endian(pc); break;
-      case Form::Load: emit.load(pc); break;
-      case Form::StoreImm: case Form::StoreReg: emit.store(pc); break;
-      case Form::Atomic: emit.atomic(pc); break;
-      case Form::Lddw: case Form::LddwMap: case Form::LddwMapValue: case Form::LddwHostVariable:
-      case Form::LddwFunction: case Form::LddwMapIdx: case Form::LddwMapIdxValue:
-        emit.lddw(pc);
-        break;
-      case Form::LoadAbs: case Form::LoadInd: emit.packet_load(pc); break;
-      case Form::Ja: case Form::Ja32: case Form::JumpImm: case Form::JumpReg: emit.jump(pc); break;
-      case Form::CallHelper: emit.call_helper(pc); break;
-      case Form::CallReg: emit.call_reg(pc); break;
-      case Form::CallLocal: emit.call_local(pc); break;
-      case Form::Exit: emit.exit(pc); break;
-    }
+    emit_slot(emit, program, pc);
   }
   emit.stubs();
 
