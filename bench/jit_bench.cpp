@@ -1,6 +1,10 @@
 // The JIT's speed on the benchmark kernels (bench/kernels), beside the same
 // kernels compiled natively (-O2 -fno-tree-vectorize). The JIT runs in fast
-// mode (verified or trusted code), no budget.
+// mode: each kernel is first verified on the generic platform (with the
+// benchmark helpers' prototypes) under the termination policy `none`, and
+// the table says whether it was; `jit_budget/<kernel>` is the same code
+// under the `budget` policy (back-edges and calls charged), whose cost the
+// table shows beside it.
 //
 //   sandbpf_jit_bench [Google Benchmark flags]
 //       jit/<kernel> and native/<kernel> for every kernel, then a summary
@@ -33,7 +37,9 @@
 #include "bench/bench_helpers.hpp"
 #include "bench/bench_report.hpp"
 #include "bench/kernel_set.hpp"
+#include "helpers/platform.hpp"
 #include "jit/jit.hpp"
+#include "verifier/verifier.hpp"
 #include "vm/interpreter.hpp"
 
 namespace sandbpf::bench {
@@ -55,9 +61,45 @@ struct PreparedKernel {
   uint64_t expected_r0 = 0;
   double compile_us = 0;
 
+  std::string verified;  // "yes", or why not
+
   uint64_t run_native() const { return spec->native(input->data(), input->size()); }
   Result<uint64_t> run_jit() const { return jit->run(kernel_environment(), run_input); }
+  // The `budget` termination policy: a budget no kernel reaches, charged
+  // at back-edges and calls.
+  Result<uint64_t> run_jit_budget() const {
+    return jit->run(kernel_environment(), run_input, RunLimits{.instruction_budget = 1ull << 62});
+  }
 };
+
+// The generic platform with the benchmark helpers the verifier can type:
+// helper 1 (bench_mix) takes and returns a number. Helper 2 returns a host
+// pointer to a table entry or null, which no prototype kind describes (a
+// real map lookup would), so map_lookup does not verify.
+const Platform& bench_platform() {
+  static const std::unique_ptr<Platform> platform = [] {
+    std::unique_ptr<Platform> p = Platform::make_generic();
+    HelperDefinition mix;
+    mix.prototype.id = 1;
+    mix.prototype.name = "bench_mix";
+    mix.prototype.args = {ArgKind::kAnything};
+    mix.function = kernel_environment().helpers[1];
+    if (!p->helpers().add(mix)) std::abort();
+    return p;
+  }();
+  return *platform;
+}
+
+std::string verify_kernel(const Program& program) {
+  const Platform& platform = bench_platform();
+  VerifierInput input{&program, &platform, &platform.program_types()[0], {}};
+  VerifyOptions options;
+  options.termination = TerminationPolicy::kNone;
+  auto result = verify(input, options);
+  if (!result) return "no: " + result.error().message;
+  if (!result->accepted) return "no: insn " + std::to_string(result->errors[0].insn) + ": " + result->errors[0].message;
+  return "yes";
+}
 
 std::unique_ptr<PreparedKernel> prepare(const KernelSpec& spec) {
   auto kernel = std::make_unique<PreparedKernel>();
@@ -65,6 +107,7 @@ std::unique_ptr<PreparedKernel> prepare(const KernelSpec& spec) {
   auto program = load_kernel_program(spec);
   if (!program) die(std::string(spec.name) + ": " + program.error().to_string());
   kernel->program = std::make_unique<Program>(std::move(*program));
+  kernel->verified = verify_kernel(*kernel->program);
   auto jit = JitProgram::compile(*kernel->program, kernel_environment());
   if (!jit) die(std::string(spec.name) + ": " + jit.error().to_string());
   // Compile time: the median of 21 compiles (the first one above warmed up).
@@ -110,6 +153,11 @@ void bench_jit(benchmark::State& state, const PreparedKernel* kernel) {
             [kernel] { return kernel->run_jit(); });
 }
 
+void bench_jit_budget(benchmark::State& state, const PreparedKernel* kernel) {
+  time_runs(state, kernel->insns_per_run, kernel->expected_r0,
+            [kernel] { return kernel->run_jit_budget(); });
+}
+
 void bench_native(benchmark::State& state, const PreparedKernel* kernel) {
   time_runs(state, kernel->insns_per_run, kernel->expected_r0,
             [kernel] { return kernel->run_native(); });
@@ -121,8 +169,9 @@ constexpr double kTargetWorst = 1.5;
 void print_summary(const SummaryReporter& reporter,
                    const std::vector<std::unique_ptr<PreparedKernel>>& kernels) {
   std::cout.flush();
-  std::printf("\n%-14s %12s %12s %9s %14s %10s %7s %11s %7s\n", "kernel", "insns/run", "jit ns/run",
-              "ns/insn", "native ns/run", "jit/nat", "target", "compile us", "insns");
+  std::printf("\n%-14s %12s %12s %9s %14s %10s %7s %11s %11s %7s %s\n", "kernel", "insns/run",
+              "jit ns/run", "ns/insn", "native ns/run", "jit/nat", "target", "budget/nat",
+              "compile us", "insns", "verified");
   double log_sum = 0;
   int counted = 0;
   for (const auto& kernel : kernels) {
@@ -133,10 +182,12 @@ void print_summary(const SummaryReporter& reporter,
     const double ratio = jit / native;
     log_sum += std::log(ratio);
     ++counted;
-    std::printf("%-14s %12llu %12.0f %9.3f %14.0f %10.2f %7s %11.1f %7zu\n", name.c_str(),
+    const double budget = reporter.ns_per_run("jit_budget/" + name);
+    std::printf("%-14s %12llu %12.0f %9.3f %14.0f %10.2f %7s %11.2f %11.1f %7zu %s\n", name.c_str(),
                 static_cast<unsigned long long>(kernel->insns_per_run), jit,
                 jit / static_cast<double>(kernel->insns_per_run), native, ratio,
-                ratio <= kTargetWorst ? "ok" : "MISSED", kernel->compile_us, kernel->program->size());
+                ratio <= kTargetWorst ? "ok" : "MISSED", budget < 0 ? 0.0 : budget / native,
+                kernel->compile_us, kernel->program->size(), kernel->verified.c_str());
   }
   if (counted > 0) {
     const double geomean = std::exp(log_sum / counted);
@@ -177,6 +228,7 @@ int main(int argc, char** argv) {
   for (const auto& kernel : kernels) {
     const std::string name(kernel->spec->name);
     benchmark::RegisterBenchmark(("jit/" + name).c_str(), bench_jit, kernel.get());
+    benchmark::RegisterBenchmark(("jit_budget/" + name).c_str(), bench_jit_budget, kernel.get());
     benchmark::RegisterBenchmark(("native/" + name).c_str(), bench_native, kernel.get());
   }
   if (console) {
