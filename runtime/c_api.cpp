@@ -59,6 +59,7 @@ sandbpf_status fail(sandbpf_error** out, const Error& error) {
 }
 
 Map* as_map(sandbpf_map* map) { return reinterpret_cast<Map*>(map); }
+uint32_t map_key_size(sandbpf_map* map) { return as_map(map)->definition().key_size; }
 const Map* as_map(const sandbpf_map* map) { return reinterpret_cast<const Map*>(map); }
 
 // C helpers are called through one of these trampolines, which turn the
@@ -203,41 +204,59 @@ sandbpf_status sandbpf_platform_add_helper(sandbpf_platform* platform, uint32_t 
 }
 
 void* sandbpf_run_context_host_data(sandbpf_run_context* context) {
+  if (context == nullptr) return nullptr;
   return reinterpret_cast<RunContext*>(context)->host_data();
 }
 void sandbpf_run_context_fail(sandbpf_run_context* context, const char* message) {
+  if (context == nullptr) return;
   reinterpret_cast<RunContext*>(context)->fail(message != nullptr ? message : "a helper failed");
 }
 
 sandbpf_options* sandbpf_options_new(void) { return new (std::nothrow) sandbpf_options{}; }
 void sandbpf_options_free(sandbpf_options* options) { delete options; }
+// Setters on a null options handle do nothing.
 void sandbpf_options_set_program(sandbpf_options* o, const char* program) {
+  if (o == nullptr) return;
   o->options.program = program != nullptr ? program : "";
 }
 void sandbpf_options_set_type(sandbpf_options* o, const char* type) {
+  if (o == nullptr) return;
   o->options.type = type != nullptr ? type : "";
 }
 void sandbpf_options_set_jit(sandbpf_options* o, int use_jit) {
+  if (o == nullptr) return;
   o->options.engine = use_jit ? Engine::kJit : Engine::kInterpreter;
 }
-void sandbpf_options_set_verify(sandbpf_options* o, int verify) { o->options.verify = verify != 0; }
+void sandbpf_options_set_verify(sandbpf_options* o, int verify) {
+  if (o == nullptr) return;
+  o->options.verify = verify != 0;
+}
 void sandbpf_options_set_budget(sandbpf_options* o, uint64_t instructions) {
+  if (o == nullptr) return;
   o->options.instruction_budget = instructions;
 }
-void sandbpf_options_set_slots(sandbpf_options* o, uint32_t slots) { o->options.slots = slots; }
+void sandbpf_options_set_slots(sandbpf_options* o, uint32_t slots) {
+  if (o == nullptr) return;
+  o->options.slots = slots;
+}
 void sandbpf_options_set_wait_for_slot(sandbpf_options* o, int wait) {
+  if (o == nullptr) return;
   o->options.when_busy = wait ? SlotPolicy::kWait : SlotPolicy::kError;
 }
 void sandbpf_options_set_map_memory_limit(sandbpf_options* o, uint64_t bytes) {
+  if (o == nullptr) return;
   o->options.map_memory_limit = bytes;
 }
 void sandbpf_options_set_random_seed(sandbpf_options* o, uint64_t seed) {
+  if (o == nullptr) return;
   o->options.random_seed = seed;
 }
 void sandbpf_options_set_host_data(sandbpf_options* o, void* host_data) {
+  if (o == nullptr) return;
   o->options.host_data = host_data;
 }
 void sandbpf_options_set_trace(sandbpf_options* o, sandbpf_trace_fn trace, void* user) {
+  if (o == nullptr) return;
   o->trace = trace;
   o->trace_user = user;
 }
@@ -267,10 +286,10 @@ sandbpf_status sandbpf_instance_load_memory(const sandbpf_platform* platform, co
 void sandbpf_instance_free(sandbpf_instance* instance) { delete instance; }
 
 const char* sandbpf_instance_program_name(const sandbpf_instance* instance) {
-  return instance->instance->program_name().c_str();
+  return instance == nullptr ? "" : instance->instance->program_name().c_str();
 }
 int sandbpf_instance_verified(const sandbpf_instance* instance) {
-  return instance->instance->verified() ? 1 : 0;
+  return instance != nullptr && instance->instance->verified() ? 1 : 0;
 }
 
 sandbpf_status sandbpf_instance_run_memory(sandbpf_instance* instance, void* memory, size_t size,
@@ -322,11 +341,17 @@ sandbpf_map* sandbpf_instance_map(sandbpf_instance* instance, const char* name) 
   return reinterpret_cast<sandbpf_map*>(instance->instance->map(name));
 }
 
-uint32_t sandbpf_map_key_size(const sandbpf_map* map) { return as_map(map)->definition().key_size; }
-size_t sandbpf_map_value_size(const sandbpf_map* map) { return as_map(map)->host_value_size(); }
+uint32_t sandbpf_map_key_size(const sandbpf_map* map) {
+  return map == nullptr ? 0 : as_map(map)->definition().key_size;
+}
+size_t sandbpf_map_value_size(const sandbpf_map* map) {
+  return map == nullptr ? 0 : as_map(map)->host_value_size();
+}
 
 sandbpf_status sandbpf_map_lookup(sandbpf_map* map, const void* key, void* value,
                                   sandbpf_error** error) {
+  if (map == nullptr || value == nullptr || (key == nullptr && map_key_size(map) != 0))
+    return fail(error, SANDBPF_ERROR_USAGE, "a map, a key and a value buffer are needed");
   Map* m = as_map(map);
   const uint32_t key_size = m->definition().key_size;
   auto found = m->host_lookup({static_cast<const uint8_t*>(key), key_size},
@@ -339,6 +364,8 @@ sandbpf_status sandbpf_map_lookup(sandbpf_map* map, const void* key, void* value
 
 sandbpf_status sandbpf_map_update(sandbpf_map* map, const void* key, const void* value,
                                   uint64_t flags, sandbpf_error** error) {
+  if (map == nullptr || value == nullptr || (key == nullptr && map_key_size(map) != 0))
+    return fail(error, SANDBPF_ERROR_USAGE, "a map, a key and a value are needed");
   Map* m = as_map(map);
   auto set = m->host_update({static_cast<const uint8_t*>(key), m->definition().key_size},
                             {static_cast<const uint8_t*>(value), m->host_value_size()}, flags);
@@ -346,6 +373,8 @@ sandbpf_status sandbpf_map_update(sandbpf_map* map, const void* key, const void*
 }
 
 sandbpf_status sandbpf_map_delete(sandbpf_map* map, const void* key, sandbpf_error** error) {
+  if (map == nullptr || (key == nullptr && map_key_size(map) != 0))
+    return fail(error, SANDBPF_ERROR_USAGE, "a map and a key are needed");
   Map* m = as_map(map);
   auto erased = m->host_delete({static_cast<const uint8_t*>(key), m->definition().key_size});
   if (erased) return SANDBPF_OK;
@@ -356,6 +385,8 @@ sandbpf_status sandbpf_map_delete(sandbpf_map* map, const void* key, sandbpf_err
 
 sandbpf_status sandbpf_map_next_key(sandbpf_map* map, const void* key, void* next_key,
                                     sandbpf_error** error) {
+  if (map == nullptr || next_key == nullptr)
+    return fail(error, SANDBPF_ERROR_USAGE, "a map and a buffer for the next key are needed");
   Map* m = as_map(map);
   const uint32_t key_size = m->definition().key_size;
   auto more = m->host_next_key(
@@ -367,6 +398,7 @@ sandbpf_status sandbpf_map_next_key(sandbpf_map* map, const void* key, void* nex
 }
 
 size_t sandbpf_map_consume(sandbpf_map* map, sandbpf_record_fn record, void* user) {
+  if (map == nullptr) return 0;
   Map* m = as_map(map);
   if (m->definition().type != kMapRingbuf || record == nullptr) return 0;
   return static_cast<RingBufferMap*>(m)->consume([&](std::span<const uint8_t> data) {

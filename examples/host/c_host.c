@@ -46,7 +46,16 @@ int main(int argc, char** argv) {
     return counts ? report(error) : 1;
   printf("passed=%llu\n", (unsigned long long)passed);
 
-  /* A bad call gives an error value, not a crash. */
+  /* Bad calls give error values, not crashes: a null map, a null key. */
+  if (sandbpf_map_lookup(NULL, &key, &passed, &error) != SANDBPF_ERROR_USAGE) return 1;
+  sandbpf_error_free(error);
+  if (sandbpf_map_lookup(counts, NULL, &passed, &error) != SANDBPF_ERROR_USAGE) return 1;
+  sandbpf_error_free(error);
+  if (sandbpf_instance_run_packet(NULL, packet, sizeof packet, NULL, NULL, 0, NULL, &error) !=
+      SANDBPF_ERROR_USAGE)
+    return 1;
+  sandbpf_error_free(error);
+  /* Memory for a packet program: refused with a sentence. */
   if (sandbpf_instance_run_memory(instance, packet, sizeof packet, NULL, &error) == SANDBPF_OK)
     return 1;
   printf("as expected: %s\n", sandbpf_error_message(error));
