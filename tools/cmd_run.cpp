@@ -171,21 +171,13 @@ std::string map_json(Map& map) {
     out += fmt::format(", \"records\": [{}]}}", fmt::join(records, ", "));
     return out;
   }
-  const bool iterable = d.type != kMapProgArray && d.type != kMapQueue && d.type != kMapStack &&
-                        d.type != kMapArrayOfMaps && d.type != kMapHashOfMaps;
-  if (!iterable) return out + "}";
+  if (d.type == kMapProgArray || d.type == kMapQueue || d.type == kMapStack ||
+      d.type == kMapArrayOfMaps || d.type == kMapHashOfMaps)
+    return out + "}";
   std::vector<std::string> entries;
-  std::vector<uint8_t> key(d.key_size), next(d.key_size), value(map.host_value_size());
-  bool first = true;
-  for (uint64_t guard = 0; guard <= d.max_entries; ++guard) {
-    auto more = map.host_next_key(first ? std::span<const uint8_t>{} : std::span<const uint8_t>(key),
-                                  next);
-    if (!more || !*more) break;
-    first = false;
-    key = next;
-    if (map.host_lookup(key, value))
-      entries.push_back(fmt::format("{{\"key\": \"{}\", \"value\": \"{}\"}}", hex(key), hex(value)));
-  }
+  if (auto all = map.host_entries())
+    for (const Map::Entry& e : *all)
+      entries.push_back(fmt::format("{{\"key\": \"{}\", \"value\": \"{}\"}}", hex(e.key), hex(e.value)));
   return out + fmt::format(", \"entries\": [{}]}}", fmt::join(entries, ", "));
 }
 

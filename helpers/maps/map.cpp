@@ -192,4 +192,25 @@ Result<bool> Map::host_next_key(std::span<const uint8_t> key, std::span<uint8_t>
   return do_host_next_key(key, next_out);
 }
 
+Result<std::vector<Map::Entry>> Map::host_entries() {
+  std::vector<Entry> entries;
+  const uint32_t type = definition_.type;
+  if (type == kMapQueue || type == kMapStack || type == kMapRingbuf || type == kMapPerfEventArray)
+    return entries;
+  std::vector<uint8_t> key(definition_.key_size), next(definition_.key_size),
+      value(host_value_size());
+  bool first = true;
+  // max_entries + 1 steps at most: a hash map whose keys change meanwhile
+  // may restart from its first key (Linux's rule), and must not loop forever.
+  for (uint64_t step = 0; step <= definition_.max_entries; ++step) {
+    auto more = host_next_key(first ? std::span<const uint8_t>{} : std::span<const uint8_t>(key), next);
+    if (!more) return std::unexpected(std::move(more.error()));
+    if (!*more) break;
+    first = false;
+    key = next;
+    if (host_lookup(key, value)) entries.push_back({key, value});
+  }
+  return entries;
+}
+
 }  // namespace sandbpf

@@ -35,6 +35,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "sandbpf/error.hpp"
 #include "vm/map_definition.hpp"
@@ -120,6 +121,15 @@ class Map {
   // The key after `key` (the first key when key is empty or, as in Linux
   // for hash maps, when `key` is not in the map); false at the end.
   Result<bool> host_next_key(std::span<const uint8_t> key, std::span<uint8_t> next_out);
+  // Every (key, value) pair, in host_next_key's order, at most max_entries
+  // of them (an entry deleted meanwhile is skipped): what dumps and
+  // comparisons read. Maps without keys to iterate (queue, stack, ring
+  // buffer, perf event array) give an empty list.
+  struct Entry {
+    std::vector<uint8_t> key;
+    std::vector<uint8_t> value;
+  };
+  Result<std::vector<Entry>> host_entries();
   // BPF_MAP_FREEZE: from now on the host may not write (libbpf freezes .rodata).
   void freeze() { frozen_.store(true, std::memory_order_release); }
   bool frozen() const { return frozen_.load(std::memory_order_acquire); }

@@ -72,17 +72,10 @@ MapContents parse_dump(const std::string& json) {
 
 MapContents sandbpf_contents(Map& map) {
   MapContents contents;
-  std::vector<uint8_t> key(map.definition().key_size), next(key.size()),
-      value(map.host_value_size());
-  bool first = true;
-  while (true) {
-    auto more = map.host_next_key(first ? std::span<const uint8_t>{} : std::span<const uint8_t>(key),
-                                  next);
-    if (!more || !*more) break;
-    first = false;
-    key = next;
-    if (map.host_lookup(key, value)) contents[key] = value;
-  }
+  auto entries = map.host_entries();
+  EXPECT_TRUE(entries.has_value());
+  if (entries)
+    for (const Map::Entry& e : *entries) contents[e.key] = e.value;
   return contents;
 }
 
