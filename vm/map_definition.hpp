@@ -68,8 +68,9 @@ struct MapDefinition {
   std::optional<uint32_t> inner_map;
   MapOrigin origin = MapOrigin::kLegacySection;
   std::string section;  // the ELF section it came from
-  // Global data: the section's initial bytes (zeros for .bss); value_size
-  // is their length, key_size 4, max_entries 1.
+  // Global data: the section's initial bytes (empty for .bss, whose value
+  // starts as zeros); value_size is the section's size, key_size 4,
+  // max_entries 1.
   std::vector<uint8_t> initial_value;
   bool readonly = false;  // .rodata*: programs may not write it
 };

@@ -341,9 +341,11 @@ Result<MapTable> collect_maps(const ElfFile& elf, const btf::Btf* btf, const std
     map.value_size = static_cast<uint32_t>(section.size);
     map.max_entries = 1;
     map.readonly = section.name == ".rodata" || starts_with(section.name, ".rodata.");
-    if (section.type == kShtNobits)
-      map.initial_value.assign(section.size, 0);
-    else
+    // .bss (SHT_NOBITS) has no bytes in the file: its value starts as zeros,
+    // which the array map gives every value, so nothing is copied. Its size
+    // comes from the header alone, so materializing it here would let a
+    // few header bytes make the loader allocate gigabytes (a fuzz finding).
+    if (section.type != kShtNobits)
       map.initial_value.assign(section.data.begin(), section.data.end());
     table.global_data[section.index] = static_cast<uint32_t>(table.maps.size());
     table.maps.push_back(std::move(map));

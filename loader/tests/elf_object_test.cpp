@@ -282,7 +282,8 @@ TEST(ElfObject, GlobalDataBecomesArrayMapsOfOneValue) {
   EXPECT_EQ(d.initial_value, (std::vector<uint8_t>{7, 0, 0, 0, 9, 0, 0, 0}));
   EXPECT_FALSE(d.readonly);
   EXPECT_TRUE(object->maps[1].readonly);
-  EXPECT_EQ(object->maps[2].initial_value, std::vector<uint8_t>(12, 0));
+  EXPECT_EQ(object->maps[2].value_size, 12u);
+  EXPECT_TRUE(object->maps[2].initial_value.empty());  // .bss starts as zeros
   const auto& insns = object->programs[0].insns;
   ASSERT_FALSE(object->programs[0].load_error) << object->programs[0].load_error->to_string();
   EXPECT_EQ(insns[0].src, kLddwMapValue);
@@ -449,6 +450,25 @@ TEST(ElfMalformed, LddwWithoutItsSecondSlot) {
 }
 
 // --- limits ----------------------------------------------------------------
+
+// A fuzz finding: .bss sizes come from section headers alone, and the
+// loader used to fill a zero vector of each size, so a small file with a
+// dozen 200 MiB .bss sections made it allocate gigabytes.
+TEST(ElfLimits, BssSizesAllocateNothingAtLoad) {
+  ElfBuilder b;
+  for (int i = 0; i < 12; ++i)
+    b.add({fmt::format(".bss.{}", i), testing::kShtNobits, testing::kShfAlloc | testing::kShfWrite,
+           {}, 0, 0, 0, 200ull << 20});
+  const uint32_t xdp = b.code("xdp", {mov(0, 0), exit_insn()});
+  b.function("f", xdp, 0, 16);
+  auto object = load(b.build());
+  ASSERT_TRUE(object) << object.error().to_string();
+  ASSERT_EQ(object->maps.size(), 12u);
+  for (const MapDefinition& m : object->maps) {
+    EXPECT_EQ(m.value_size, 200u << 20);
+    EXPECT_TRUE(m.initial_value.empty());
+  }
+}
 
 TEST(ElfLimits, ObjectSizeSectionsAndInstructions) {
   ElfBuilder b;
