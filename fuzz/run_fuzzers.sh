@@ -38,20 +38,37 @@ fi
 
 declare -A dict=([loader]=elf [assembler]=asm [decoder]=raw [verifier]=raw [differential]=raw)
 declare -A max_len=([loader]=65536 [assembler]=4096 [decoder]=4096 [verifier]=2048 [differential]=4096)
-passed=0
-failed=0
-for t in loader assembler decoder verifier differential; do
-  work="$corpus/$t"
-  artifacts="$bin/artifacts/$t"
+# run_target T: one target for `seconds`, its exit status in $logs/T.status.
+run_target() {
+  local t=$1
+  local work="$corpus/$t" artifacts="$bin/artifacts/$t"
   mkdir -p "$work" "$artifacts"
-  log="$logs/$t.log"
-  start=$SECONDS
+  local start=$SECONDS
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
     "$bin/sandbpf_fuzz_$t" "$work" "$seeds/$t" "$root/fuzz/regressions/$t" \
     -dict="$root/fuzz/dictionaries/${dict[$t]}.dict" -max_len="${max_len[$t]}" \
     -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2560 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" >"$log" 2>&1
-  status=$?
+    -artifact_prefix="$artifacts/" >"$logs/$t.log" 2>&1
+  echo "$? $((SECONDS - start))" >"$logs/$t.status"
+}
+
+# A libFuzzer process uses one core: run as many targets at once as there
+# are cores (each still gets its full time), so the stage takes
+# ceil(5 / cores) rounds instead of 5.
+targets=(loader assembler decoder verifier differential)
+parallel=${FUZZ_JOBS:-$(nproc)}
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n; done
+  run_target "$t" &
+done
+wait
+
+passed=0
+failed=0
+for t in "${targets[@]}"; do
+  log="$logs/$t.log"
+  artifacts="$bin/artifacts/$t"
+  read -r status took <"$logs/$t.status" || { status=1; took=0; }
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
   cov=$(echo "$last" | sed -nE 's/.*cov: ([0-9]+).*/\1/p')
   ft=$(echo "$last" | sed -nE 's/.*ft: ([0-9]+).*/\1/p')
@@ -65,12 +82,15 @@ for t in loader assembler decoder verifier differential; do
     failed=$((failed + 1))
     verdict=FAILED
   fi
-  echo "fuzz $t: $verdict in $((SECONDS - start)) s: ${runs:-?} runs, ${execs:-?} execs/s, cov ${cov:-?}, ft ${ft:-?}, corpus ${corp:-?}"
+  echo "fuzz $t: $verdict in $took s: ${runs:-?} runs, ${execs:-?} execs/s, cov ${cov:-?}, ft ${ft:-?}, corpus ${corp:-?}"
   grep -E '^#sandbpf ' "$log" | sed 's/^#sandbpf /  /'
   if [ "$status" -ne 0 ]; then
     echo "  exit status $status; log: $log; inputs kept in $artifacts:"
     ls "$artifacts" | sed 's/^/    /'
-    grep -E -A30 'sandbpf fuzz finding|ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|libFuzzer|LeakSanitizer)|runtime error' "$log" | head -60
+    # The finding first (what and where), then the stack, without
+    # libFuzzer's closing statistics.
+    grep -E -A40 'sandbpf fuzz finding|ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|libFuzzer|LeakSanitizer)|runtime error' "$log" \
+      | grep -v '^stat::' | head -60
   fi
 done
 echo "$passed passed, $failed failed"
