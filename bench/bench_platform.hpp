@@ -1,6 +1,7 @@
 // The platform the benchmark kernels are verified on: the generic platform
 // (r1 = memory, r2 = its size) with the prototypes of the benchmark helpers
-// the verifier can type (helper 1, bench_mix: a number in, a number out).
+// (helper 1, bench_mix: a number in, a number out; helper 2,
+// bpf_map_lookup_elem) and the kernels' map (bench_helpers.hpp).
 // Shared by the JIT benchmark, which reports figures only for kernels that
 // verify, and by the kernels' soundness test.
 #pragma once
