@@ -437,9 +437,12 @@ void State::relate_constants(const State& other) {
       if (q.pointer) continue;
       int64_t d;
       if (__builtin_sub_overflow(p.value, q.value, &d) || d == kPlusInf || d == kMinusInf) continue;
-      // Both intervals are single values: the equality holds, and cannot
-      // contradict the closed relations (they hold of these values).
-      zone_.add_equal(p.v, q.v, d);
+      // Both intervals are single values: the equality holds. Should it
+      // contradict the relations, no execution reaches this state.
+      if (!zone_.add_equal(p.v, q.v, d)) {
+        set_bottom();
+        return;
+      }
     }
   }
 }
