@@ -1,8 +1,9 @@
 // The JIT's speed on the benchmark kernels (bench/kernels), beside the same
 // kernels compiled natively (-O2 -fno-tree-vectorize). The JIT runs in fast
-// mode: each kernel is first verified on the generic platform (with the
-// benchmark helpers' prototypes) under the termination policy `none`, and
-// the table says whether it was; `jit_budget/<kernel>` is the same code
+// mode, which only verified code may: each kernel is first verified on the
+// generic platform (with the benchmark helpers' prototypes, bench_platform.hpp)
+// under the termination policy `none`, and a kernel that does not verify is
+// neither run nor timed (the table says why); `jit_budget/<kernel>` is the same code
 // under the `budget` policy (back-edges and calls charged), whose cost the
 // table shows beside it.
 //
@@ -35,11 +36,10 @@
 #include <vector>
 
 #include "bench/bench_helpers.hpp"
+#include "bench/bench_platform.hpp"
 #include "bench/bench_report.hpp"
 #include "bench/kernel_set.hpp"
-#include "helpers/platform.hpp"
 #include "jit/jit.hpp"
-#include "verifier/verifier.hpp"
 #include "vm/interpreter.hpp"
 
 namespace sandbpf::bench {
@@ -72,42 +72,14 @@ struct PreparedKernel {
   }
 };
 
-// The generic platform with the benchmark helpers the verifier can type:
-// helper 1 (bench_mix) takes and returns a number. Helper 2 returns a host
-// pointer to a table entry or null, which no prototype kind describes (a
-// real map lookup would), so map_lookup does not verify.
-const Platform& bench_platform() {
-  static const std::unique_ptr<Platform> platform = [] {
-    std::unique_ptr<Platform> p = Platform::make_generic();
-    HelperDefinition mix;
-    mix.prototype.id = 1;
-    mix.prototype.name = "bench_mix";
-    mix.prototype.args = {ArgKind::kAnything};
-    mix.function = kernel_environment().helpers[1];
-    if (!p->helpers().add(mix)) std::abort();
-    return p;
-  }();
-  return *platform;
-}
-
-std::string verify_kernel(const Program& program) {
-  const Platform& platform = bench_platform();
-  VerifierInput input{&program, &platform, &platform.program_types()[0], {}};
-  VerifyOptions options;
-  options.termination = TerminationPolicy::kNone;
-  auto result = verify(input, options);
-  if (!result) return "no: " + result.error().message;
-  if (!result->accepted) return "no: insn " + std::to_string(result->errors[0].insn) + ": " + result->errors[0].message;
-  return "yes";
-}
-
 std::unique_ptr<PreparedKernel> prepare(const KernelSpec& spec) {
   auto kernel = std::make_unique<PreparedKernel>();
   kernel->spec = &spec;
   auto program = load_kernel_program(spec);
   if (!program) die(std::string(spec.name) + ": " + program.error().to_string());
   kernel->program = std::make_unique<Program>(std::move(*program));
-  kernel->verified = verify_kernel(*kernel->program);
+  kernel->verified = kernel_verdict(*kernel->program, TerminationPolicy::kNone);
+  if (kernel->verified != "yes") return kernel;  // fast mode is for verified code only
   auto jit = JitProgram::compile(*kernel->program, kernel_environment());
   if (!jit) die(std::string(spec.name) + ": " + jit.error().to_string());
   // Compile time: the median of 21 compiles (the first one above warmed up).
@@ -176,6 +148,10 @@ void print_summary(const SummaryReporter& reporter,
   int counted = 0;
   for (const auto& kernel : kernels) {
     const std::string name(kernel->spec->name);
+    if (kernel->verified != "yes") {
+      std::printf("%-14s not run: it does not verify (%s)\n", name.c_str(), kernel->verified.c_str());
+      continue;
+    }
     const double jit = reporter.ns_per_run("jit/" + name);
     const double native = reporter.ns_per_run("native/" + name);
     if (jit < 0 || native < 0) continue;
@@ -226,6 +202,7 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<PreparedKernel>> kernels;
   for (const auto& spec : all_kernels()) kernels.push_back(prepare(spec));
   for (const auto& kernel : kernels) {
+    if (kernel->verified != "yes") continue;
     const std::string name(kernel->spec->name);
     benchmark::RegisterBenchmark(("jit/" + name).c_str(), bench_jit, kernel.get());
     benchmark::RegisterBenchmark(("jit_budget/" + name).c_str(), bench_jit_budget, kernel.get());

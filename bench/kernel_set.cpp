@@ -51,7 +51,7 @@ constexpr std::array kKernels = {
                &bench_kernel_helper_call, InputKind::kRandomBytes, k64KiB},
     KernelSpec{"subprog_call", "bpf-to-bpf call per 64-bit word, 8192 calls",
                &bench_kernel_subprog_call, InputKind::kRandomBytes, k64KiB},
-    KernelSpec{"map_lookup", "array lookup via helper (id 2) per byte, 65536 lookups",
+    KernelSpec{"map_lookup", "bpf_map_lookup_elem (id 2) on an array map per byte, 65536 lookups",
                &bench_kernel_map_lookup, InputKind::kRandomBytes, k64KiB},
 };
 

@@ -1,5 +1,8 @@
 #include "verifier/fixpoint.hpp"
 
+#include <utility>
+#include <vector>
+
 namespace sandbpf::verifier {
 
 namespace {
@@ -37,6 +40,7 @@ StateSet Fixpoint::compute_pre(uint32_t n) const {
     result.add(std::move(e));
   }
   const uint32_t my_pos = wto_.position[n];
+  std::vector<std::pair<State, bool>> incoming;  // (state, along a back edge)
   for (uint32_t eid : cfg_.nodes()[n].in) {
     const CfgEdge& e = cfg_.edges()[eid];
     const bool back = wto_.position[e.from] != UINT32_MAX && wto_.position[e.from] >= my_pos;
@@ -48,9 +52,20 @@ StateSet Fixpoint::compute_pre(uint32_t n) const {
         if (back) s.counter_increment(static_cast<unsigned>(loop));
         else s.counter_reset(static_cast<unsigned>(loop));
       }
-      result.add(std::move(s));
+      incoming.emplace_back(std::move(s), back);
     }
   }
+  // Entering a loop: what is constant both on entry and after an iteration
+  // becomes relations the join keeps (State::relate_constants).
+  if (wto_.head(n)) {
+    for (auto& [s, back] : incoming) {
+      if (back) continue;
+      for (const auto& [t, t_back] : incoming) {
+        if (t_back) s.relate_constants(t);
+      }
+    }
+  }
+  for (auto& [s, back] : incoming) result.add(std::move(s));
   return result;
 }
 

@@ -1,6 +1,7 @@
 #include "verifier/state.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 
@@ -31,8 +32,45 @@ Interval meaning_interval(const RegValue& v) {
 }
 
 bool is_register_var(VarId v) { return v >= register_var(0, 0) && v < slot_var(0, 0); }
-bool is_slot_var(VarId v) { return v >= slot_var(0, 0) && v < counter_var(0); }
+bool is_slot_var(VarId v) { return v >= slot_var(0, 0) && v < scaled_var(0, 0, 0); }
+bool is_scaled_var(VarId v) { return v >= scaled_var(0, 0, 0) && v < counter_var(0); }
 bool is_counter_var(VarId v) { return v >= counter_var(0); }
+
+// The register variable a scaled variable multiplies, and by how much.
+VarId scaled_base(VarId v) {
+  const unsigned i = (v - scaled_var(0, 0, 0)) / kScaleCount;
+  return register_var(i / 16, i % 16);
+}
+int64_t scaled_factor(VarId v) { return scale_factor((v - scaled_var(0, 0, 0)) % kScaleCount); }
+unsigned scaled_frame(VarId v) { return (v - scaled_var(0, 0, 0)) / kScaleCount / 16; }
+// Register variable v's twin of scale index k.
+VarId twin(VarId v, unsigned k) {
+  const unsigned i = v - register_var(0, 0);
+  return scaled_var(i / 16, i % 16, k);
+}
+
+// a * f for a bound, saturating at the infinities.
+int64_t scale_bound(int64_t a, int64_t f, bool upper) {
+  if (a == kMinusInf || a == kPlusInf) return a;
+  int64_t r;
+  if (__builtin_mul_overflow(a, f, &r) || r == kMinusInf || r == kPlusInf) return upper ? kPlusInf : kMinusInf;
+  return r;
+}
+
+Interval scale_interval(const Interval& i, int64_t f) {
+  if (i.is_bottom()) return i;
+  return Interval(scale_bound(i.lo(), f, false), scale_bound(i.hi(), f, true));
+}
+
+// The values x with f * x in i (f > 0): [ceil(lo / f), floor(hi / f)].
+Interval unscale_interval(const Interval& i, int64_t f) {
+  if (i.is_bottom()) return i;
+  auto floor_div = [f](int64_t a) { return a / f - ((a % f != 0 && a < 0) ? 1 : 0); };
+  auto ceil_div = [f](int64_t a) { return a / f + ((a % f != 0 && a > 0) ? 1 : 0); };
+  const int64_t lo = i.lo() == kMinusInf ? kMinusInf : ceil_div(i.lo());
+  const int64_t hi = i.hi() == kPlusInf ? kPlusInf : floor_div(i.hi());
+  return Interval(lo, hi);
+}
 
 }  // namespace
 
@@ -84,6 +122,8 @@ RegValue* State::value_of(VarId v) {
 
 VarMeaning State::meaning_of(VarId v) const {
   if (v == kPacketSizeVar || v == kMetaOffsetVar || is_counter_var(v)) return VarMeaning::kNumber;
+  // A scaled twin stands for something only while its register holds a number.
+  if (is_scaled_var(v)) return meaning_of(scaled_base(v)) == VarMeaning::kNumber ? VarMeaning::kNumber : VarMeaning::kNone;
   const RegValue* value = value_of(v);
   return value ? var_meaning(*value) : VarMeaning::kNone;
 }
@@ -95,6 +135,10 @@ Interval State::interval_of(VarId v) const {
     auto it = std::lower_bound(counters_.begin(), counters_.end(), v,
                                [](const auto& c, VarId id) { return c.first < id; });
     return (it != counters_.end() && it->first == v) ? it->second : Interval::top();
+  }
+  if (is_scaled_var(v)) {
+    if (meaning_of(v) != VarMeaning::kNumber) return Interval::top();
+    return scale_interval(interval_of(scaled_base(v)), scaled_factor(v));
   }
   const RegValue* value = value_of(v);
   return value ? meaning_interval(*value) : Interval::top();
@@ -121,6 +165,10 @@ void State::set_interval(VarId v, const Interval& i) {
     }
     return;
   }
+  if (is_scaled_var(v)) {
+    if (meaning_of(v) == VarMeaning::kNumber) set_interval(scaled_base(v), unscale_interval(i, scaled_factor(v)));
+    return;
+  }
   RegValue* value = value_of(v);
   if (value == nullptr) return;
   switch (var_meaning(*value)) {
@@ -140,15 +188,82 @@ void State::set_interval(VarId v, const Interval& i) {
 
 void State::set(unsigned r, const RegValue& v) {
   regs_[r] = v;
-  if (r < 10) zone_.forget(var(r));
+  if (r < 10) forget_var(var(r));
 }
 
 void State::copy_reg(unsigned dst, unsigned src) {
   if (dst == src) return;
   regs_[dst] = regs_[src];
   if (dst >= 10) return;
-  if (src < 10 && var_meaning(regs_[src]) != VarMeaning::kNone) zone_.copy(var(dst), var(src));
-  else zone_.forget(var(dst));
+  if (src < 10 && var_meaning(regs_[src]) != VarMeaning::kNone) copy_var(var(dst), var(src));
+  else forget_var(var(dst));
+}
+
+void State::forget_var(VarId v) {
+  if (!is_register_var(v)) {
+    zone_.forget(v);
+    return;
+  }
+  const std::array<VarId, 1 + kScaleCount> all{v, twin(v, 0), twin(v, 1), twin(v, 2)};
+  zone_.forget(all);
+}
+
+void State::shift_var(VarId v, int64_t lo, int64_t hi) {
+  if (!is_register_var(v)) {
+    zone_.shift(v, lo, hi);
+    return;
+  }
+  std::vector<Zone::Shift> shifts;
+  std::vector<VarId> dropped;
+  if (lo == kMinusInf || hi == kPlusInf) zone_.shift(v, lo, hi);  // keeps the side that stays bounded
+  else shifts.push_back({v, lo, hi});
+  for (unsigned k = 0; k < kScaleCount; ++k) {
+    const int64_t f = scale_factor(k);
+    const int64_t slo = scale_bound(lo, f, false);
+    const int64_t shi = scale_bound(hi, f, true);
+    if (slo == kMinusInf || shi == kPlusInf) dropped.push_back(twin(v, k));
+    else shifts.push_back({twin(v, k), slo, shi});
+  }
+  zone_.forget(dropped);
+  zone_.shift(shifts);
+}
+
+void State::copy_var(VarId to, VarId from) {
+  if (to == from) return;
+  zone_.copy(to, from);
+  if (!is_register_var(to)) return;
+  const std::array<VarId, kScaleCount> to_twins{twin(to, 0), twin(to, 1), twin(to, 2)};
+  zone_.forget(to_twins);
+  if (!is_register_var(from) || meaning_of(from) != VarMeaning::kNumber || !has_twins()) return;
+  for (unsigned k = 0; k < kScaleCount; ++k) {
+    // Only twins that say something are copied (an equality between two
+    // unconstrained twins would only cost time).
+    if (zone_.mentions(twin(from, k))) zone_.copy(twin(to, k), twin(from, k));
+  }
+}
+
+bool State::has_twins() const { return zone_.any_from(scaled_var(0, 0, 0), counter_var(0)); }
+
+void State::assign_quotient(unsigned r, unsigned k, const RegValue& value) {
+  const VarId x = var(r);
+  const VarId t = twin(x, k - 1);
+  // t := old x + [-(2^k - 1), 0], then x and its other twins start afresh.
+  zone_.assign(t, x, 0);
+  zone_.shift(t, -(scale_factor(k - 1) - 1), 0);
+  zone_.forget(x);
+  for (unsigned j = 0; j < kScaleCount; ++j) {
+    if (j != k - 1) zone_.forget(twin(x, j));
+  }
+  regs_[r] = value;
+  reduce();
+}
+
+void State::assign_product(unsigned r, unsigned k, const RegValue& value) {
+  const VarId x = var(r);
+  zone_.assign(x, twin(x, k - 1), 0);
+  for (unsigned j = 0; j < kScaleCount; ++j) zone_.forget(twin(x, j));
+  regs_[r] = value;
+  reduce();
 }
 
 void State::add_constraint(VarId x, VarId y, int64_t c) {
@@ -156,6 +271,20 @@ void State::add_constraint(VarId x, VarId y, int64_t c) {
   if (!zone_.add(x, y, c)) {
     set_bottom();
     return;
+  }
+  // Between two numbers, f * x - f * y <= f * c too (their twins).
+  // Only while some twin has relations: the scaled relations cost time, and
+  // without any twin relation they could not connect to anything.
+  if (is_register_var(x) && is_register_var(y) && has_twins() && meaning_of(x) == VarMeaning::kNumber &&
+      meaning_of(y) == VarMeaning::kNumber) {
+    for (unsigned k = 0; k < kScaleCount; ++k) {
+      const int64_t fc = scale_bound(c, scale_factor(k), true);
+      if (fc == kPlusInf || fc == kMinusInf) continue;
+      if (!zone_.add(twin(x, k), twin(y, k), fc)) {
+        set_bottom();
+        return;
+      }
+    }
   }
   reduce();
 }
@@ -226,9 +355,9 @@ void State::push_frame(uint32_t stack_size) {
   const unsigned nd = d + 1;
   for (unsigned r = 0; r < 10; ++r) {
     const VarId callee = register_var(nd, r);
-    zone_.forget(callee);
+    forget_var(callee);
     if (r >= 1 && r <= 5) {
-      if (var_meaning(regs_[r]) != VarMeaning::kNone) zone_.copy(callee, register_var(d, r));
+      if (var_meaning(regs_[r]) != VarMeaning::kNone) copy_var(callee, register_var(d, r));
     } else {
       regs_[r] = RegValue::uninit();
     }
@@ -249,7 +378,8 @@ void State::pop_frame() {
     for (VarId v : {e.x, e.y}) {
       const size_t alive = frames_.size();
       if ((is_register_var(v) && static_cast<size_t>((v - register_var(0, 0)) / 16) >= alive) ||
-          (is_slot_var(v) && static_cast<size_t>((v - slot_var(0, 0)) / 1024) >= alive))
+          (is_slot_var(v) && static_cast<size_t>((v - slot_var(0, 0)) / 1024) >= alive) ||
+          (is_scaled_var(v) && scaled_frame(v) >= alive))
         dead.push_back(v);
     }
   }
@@ -272,6 +402,48 @@ void State::forget_slots(unsigned frame, int64_t lo, int64_t hi) {
   for (int64_t s = std::max<int64_t>(0, (-hi) / 8); s <= (-lo - 1) / 8 && s < 1024; ++s) {
     const int64_t slot_lo = -8 * (s + 1);
     if (slot_lo < hi && slot_lo + 8 > lo) zone_.forget(slot_var(frame, static_cast<unsigned>(s)));
+  }
+}
+
+void State::relate_constants(const State& other) {
+  if (bottom_ || other.bottom_ || other.depth() != depth()) return;
+  struct Known {
+    VarId v;
+    int64_t value;
+    bool pointer;
+    unsigned reg;
+  };
+  std::vector<Known> known;
+  for (unsigned r = 0; r < 10; ++r) {
+    const VarMeaning m = var_meaning(regs_[r]);
+    if (m == VarMeaning::kNone || m != var_meaning(other.regs_[r])) continue;
+    // Of pointers, only packet pointers: their bounds are relations (with
+    // the packet's size); other regions' offsets are checked by value.
+    if (m == VarMeaning::kOffset && !(regs_[r].has(Region::kPacket) && other.regs_[r].has(Region::kPacket))) continue;
+    const VarId x = var(r);
+    const Interval i = interval_of(x);
+    const Interval o = other.interval_of(x);
+    if (i.is_bottom() || !i.is_constant() || o.is_bottom() || !o.is_constant()) continue;
+    known.push_back({x, i.lo(), m == VarMeaning::kOffset, r});
+    if (m != VarMeaning::kNumber) continue;
+    for (unsigned k = 0; k < kScaleCount; ++k) {
+      const Interval t = interval_of(twin(x, k));
+      if (t.is_bounded() && t.is_constant()) known.push_back({twin(x, k), t.lo(), false, r});
+    }
+  }
+  for (const Known& p : known) {
+    if (!p.pointer) continue;
+    for (const Known& q : known) {
+      if (q.pointer) continue;
+      int64_t d;
+      if (__builtin_sub_overflow(p.value, q.value, &d) || d == kPlusInf || d == kMinusInf) continue;
+      // Both intervals are single values: the equality holds. Should it
+      // contradict the relations, no execution reaches this state.
+      if (!zone_.add_equal(p.v, q.v, d)) {
+        set_bottom();
+        return;
+      }
+    }
   }
 }
 
@@ -446,6 +618,11 @@ std::string State::to_string() const {
       const unsigned s = (v - slot_var(0, 0)) % 1024;
       return fmt::format("[r10{}]{}", -8 * static_cast<int64_t>(s + 1),
                          d == depth() ? std::string() : fmt::format("@frame{}", d));
+    }
+    if (is_scaled_var(v)) {
+      const unsigned i = (scaled_base(v) - register_var(0, 0));
+      return i / 16 == depth() ? fmt::format("{}*r{}", scaled_factor(v), i % 16)
+                               : fmt::format("{}*frame{}.r{}", scaled_factor(v), i / 16, i % 16);
     }
     return fmt::format("loop{}", v - counter_var(0));
   });

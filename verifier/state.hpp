@@ -12,6 +12,11 @@
 //                    see var_meaning)
 //   slot(d, s)       the 8-byte stack slot s (offset -8 * (s + 1)... as
 //                    slot_index) of frame d, when it holds a spilled value
+//   scaled(d, r, k)  2^(k+1) times register r of frame d (k = 0, 1, 2: twice,
+//                    four and eight times its value), while it holds a number:
+//                    a loop whose index moves by 1 while a pointer moves by the
+//                    element size (i < len / 8 ... p += 8) needs p - 8 * i,
+//                    which differences of the registers themselves cannot say
 //   counter(k)       the hidden counter of loop k
 #pragma once
 
@@ -33,7 +38,14 @@ inline constexpr unsigned kMaxFrames = 16;
 constexpr VarId register_var(unsigned frame, unsigned reg) { return static_cast<VarId>(16 + frame * 16 + reg); }
 // Stack slots are 8-byte aligned cells: slot s covers [-8 (s + 1), -8 s).
 constexpr VarId slot_var(unsigned frame, unsigned slot) { return static_cast<VarId>(16 + kMaxFrames * 16 + frame * 1024 + slot); }
-constexpr VarId counter_var(unsigned loop) { return static_cast<VarId>(16 + kMaxFrames * 16 + kMaxFrames * 1024 + loop); }
+inline constexpr unsigned kScaleCount = 3;  // scales 2, 4, 8
+constexpr int64_t scale_factor(unsigned k) { return int64_t{2} << k; }
+constexpr VarId scaled_var(unsigned frame, unsigned reg, unsigned k) {
+  return static_cast<VarId>(16 + kMaxFrames * 16 + kMaxFrames * 1024 + (frame * 16 + reg) * kScaleCount + k);
+}
+constexpr VarId counter_var(unsigned loop) {
+  return static_cast<VarId>(16 + kMaxFrames * 16 + kMaxFrames * 1024 + kMaxFrames * 16 * kScaleCount + loop);
+}
 inline constexpr unsigned kMaxLoopCounters = 65535 - counter_var(0);
 
 // What a register's relational variable stands for.
@@ -89,6 +101,35 @@ class State {
   void add_constraint(VarId x, VarId y, int64_t c);
   // Pushes the relational domain's knowledge into the variables' intervals.
   void reduce();
+
+  // ---- changes to a variable's relations that keep its scaled twins
+  // (scaled(d, r, k) of a register variable) true: every change of a
+  // register's relations goes through these.
+  void forget_var(VarId v);
+  // v := v + [lo, hi]: its twins move by scale * [lo, hi].
+  void shift_var(VarId v, int64_t lo, int64_t hi);
+  // to := from, relations and twins copied (twins forgotten when `from`
+  // is not a register).
+  void copy_var(VarId to, VarId from);
+  // Register r becomes old_r >> k (k in 1..3, old_r a non-negative number):
+  // 2^k * r lies in [old_r - (2^k - 1), old_r], so scaled(r, k - 1) takes
+  // old_r's relations, shifted. `value` is r's new abstract value.
+  void assign_quotient(unsigned r, unsigned k, const RegValue& value);
+  // Register r becomes old_r * 2^k (k in 1..3, without overflow): r takes
+  // the relations of its twin scaled(r, k - 1).
+  void assign_product(unsigned r, unsigned k, const RegValue& value);
+  // Packet pointers at a known offset and numbers of known value (and their
+  // twins), known in this state and in `other` too, become related by the
+  // difference of their values. Done where a loop is entered, with `other`
+  // a state after an iteration: a pointer that moves by 8 while an index
+  // moves by 1 is then tied to 8 times the index (the join keeps the
+  // relation, which intervals alone would lose). Only values constant in
+  // both: relating every constant (a parser's many counters) would cost
+  // much and bring nothing.
+  void relate_constants(const State& other);
+  // Some scaled twin has relations (as x of an edge: twins' relations come
+  // in pairs, so this misses none that matter; a miss only costs precision).
+  bool has_twins() const;
 
   // ---- loop counters (termination policy proved)
   void counter_reset(unsigned loop);

@@ -89,7 +89,7 @@ const RegValue& Transfer::use(State& s, uint32_t pc, unsigned r) {
     } else {
       v.num = Scalar::top();
     }
-    if (r < 10) s.zone().forget(s.var(r));
+    if (r < 10) s.forget_var(s.var(r));
   }
   return v;
 }

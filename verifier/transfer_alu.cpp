@@ -164,6 +164,29 @@ void Transfer::alu(State& s, uint32_t pc) {
   if (d.id != 0 && d_ptr && !s_ptr && (add || sub)) result.id = d.id;  // same nullness
   if (result.has_pointer()) result.origin = d_ptr ? d.origin : src.origin;
 
+  // Relations: a non-negative number divided (rsh) or multiplied (lsh,
+  // mul) by 2, 4 or 8 keeps its relations through its scaled twin.
+  if (!is32 && r.form == Form::AluImm && var_meaning(d) == VarMeaning::kNumber && result.is_number()) {
+    const int64_t imm = in.imm;
+    unsigned k = 0;
+    if ((op == Scalar::Op::kRsh || op == Scalar::Op::kLsh) && imm >= 1 && imm <= 3) k = static_cast<unsigned>(imm);
+    if ((op == Scalar::Op::kDiv || op == Scalar::Op::kMul) && (imm == 2 || imm == 4 || imm == 8))
+      k = static_cast<unsigned>(__builtin_ctzll(static_cast<uint64_t>(imm)));
+    const int64_t f = int64_t{1} << k;
+    if (k != 0 && (op == Scalar::Op::kRsh || op == Scalar::Op::kDiv) && d.num.smin() >= 0) {
+      // Unsigned division of a non-negative number is the floor of its quotient.
+      s.assign_quotient(dst, k, result);
+      return;
+    }
+    if (k != 0 && (op == Scalar::Op::kLsh || op == Scalar::Op::kMul) && d.num.smin() >= INT64_MIN / f &&
+        d.num.smax() <= INT64_MAX / f) {
+      // No overflow: the bits shifted out are copies of the sign, so the
+      // result is the product.
+      s.assign_product(dst, k, result);
+      return;
+    }
+  }
+
   // Relations: exact shifts of a register by a number keep its relations.
   const VarId dv = s.var(dst);
   const VarMeaning before = var_meaning(d);
@@ -177,7 +200,7 @@ void Transfer::alu(State& s, uint32_t pc) {
                                                          d_old.is_bounded() && delta.is_bounded());
     if (exact && delta.is_bounded()) {
       s.reg(dst) = result;
-      s.zone().shift(dv, delta.lo(), delta.hi());
+      s.shift_var(dv, delta.lo(), delta.hi());
       // dst' - src == dst_old (for an addition of a register).
       if (add && src_reg && *src_reg != dst && var_meaning(src) == VarMeaning::kNumber && d_old.is_bounded()) {
         s.add_constraint(dv, s.var(*src_reg), d_old.hi());
@@ -202,7 +225,7 @@ void Transfer::alu(State& s, uint32_t pc) {
     // pointer - pointer at a known offset: dst' = dst - c, relations shift.
     const int64_t c = src.off(*src.single_offset_region()).lo();
     s.reg(dst) = result;
-    s.zone().shift(dv, -c, -c);
+    s.shift_var(dv, -c, -c);
     kept = true;
   }
   if (!kept) s.set(dst, result);

@@ -18,12 +18,12 @@ void invalidate(State& s, Pred&& pred) {
     return true;
   };
   for (unsigned r = 0; r < 10; ++r) {
-    if (fix(s.reg(r))) s.zone().forget(s.var(r));
+    if (fix(s.reg(r))) s.forget_var(s.var(r));
   }
   for (unsigned d = 0; d <= s.depth(); ++d) {
     if (d < s.depth()) {
       for (unsigned r = 0; r < 10; ++r) {
-        if (fix(s.frame(d).saved[r])) s.zone().forget(register_var(d, r));
+        if (fix(s.frame(d).saved[r])) s.forget_var(register_var(d, r));
       }
     }
     for (auto& c : s.stack(d).cells()) {
@@ -450,10 +450,10 @@ void Transfer::return_to_caller(State& s, uint32_t pc) {
   if (r0.has(Region::kStack) && (r0.frame == d || r0.frame == kAnyFrame))
     fail(pc, "r0 returns a pointer into the returning function's stack");
   const bool related = var_meaning(r0) != VarMeaning::kNone;
-  if (related) s.zone().copy(register_var(d - 1, 0), register_var(d, 0));
+  if (related) s.copy_var(register_var(d - 1, 0), register_var(d, 0));
   s.pop_frame();
   s.reg(0) = r0;
-  if (!related) s.zone().forget(s.var(0));
+  if (!related) s.forget_var(s.var(0));
   if (r0.has(Region::kStack) && (r0.frame == d || r0.frame == kAnyFrame)) s.set(0, RegValue::number(Scalar::top()));
   for (unsigned r = 1; r <= 5; ++r) s.set(r, RegValue::uninit());
 }

@@ -96,14 +96,14 @@ void Transfer::assume_registers(State& s, Cmp cmp, bool is32, unsigned dst, std:
         const VarMeaning before = var_meaning(x);
         refine(x);
         if (x.is_bottom()) dead = true;
-        if (var != 0xffff && var_meaning(x) != before) s.zone().forget(var);
+        if (var != 0xffff && var_meaning(x) != before) s.forget_var(var);
       });
     }
     RegValue& x = s.reg(reg);
     const VarMeaning before = var_meaning(x);
     refine(x);
     if (x.is_bottom()) dead = true;
-    if (reg < 10 && var_meaning(x) != before) s.zone().forget(s.var(reg));
+    if (reg < 10 && var_meaning(x) != before) s.forget_var(s.var(reg));
     if (dead) s.set_bottom();
   };
   const bool eq_ne = cmp == Cmp::kEq || cmp == Cmp::kNe;

@@ -367,7 +367,7 @@ void Transfer::load(State& s, uint32_t pc) {
   const RegValue v = access(s, pc, in.src, in.off, r.width, Access::kRead, is_sign_extending(r.op), nullptr);
   const std::optional<VarId> equal = loaded_equal_;
   s.set(in.dst, v);
-  if (equal && var_meaning(v) != VarMeaning::kNone) s.zone().copy(s.var(in.dst), *equal);
+  if (equal && var_meaning(v) != VarMeaning::kNone) s.copy_var(s.var(in.dst), *equal);
   if (reporter_) reporter_->access(pc);
 }
 

@@ -36,27 +36,35 @@ typedef int32_t __attribute__((may_alias)) bench_s32;
 
 /* Helpers. In BPF a call through a constant function pointer is
  * `call imm` (src=0), a helper id; the benchmark registers:
- *   id 1  bench_mix(x)          a 64-bit mixing function (a bijection);
- *   id 2  bench_array_lookup(k) "array lookup via helper": the address of
- *                               the 64-bit value at index k of a host table
- *                               of BENCH_ARRAY_ENTRIES values, or 0 (NULL)
- *                               when k is out of range, as an array map's
- *                               lookup would return.
+ *   id 1  bench_mix(x)            a 64-bit mixing function (a bijection);
+ *   id 2  bench_map_lookup(m, k)  bpf_map_lookup_elem (the standard helper,
+ *                                 with its prototype): the address of the
+ *                                 value of key *k in map m, or 0 (NULL).
+ * The map is a BPF_MAP_TYPE_ARRAY the benchmark creates (u32 keys, 8-byte
+ * values, BENCH_ARRAY_ENTRIES entries), map 0 of the kernel: bench_array_map()
+ * is `lddw src=1 imm=0` (a map by index, DESIGN.md), written as inline
+ * assembly so that the raw program needs no relocation.
  * Natively the kernels call the same host functions through extern function
  * pointers defined in another translation unit (bench/bench_helpers.cpp), so
  * the compiler cannot inline them: one indirect call per helper call, as in
- * an engine. */
+ * an engine; natively bench_map_lookup looks the key up in the same map. */
 #define BENCH_ARRAY_ENTRIES 256
 
 #ifdef __bpf__
 static uint64_t (*const bench_mix)(uint64_t x) = (void *)1;
-static uint64_t *(*const bench_array_lookup)(uint64_t key) = (void *)2;
+static void *(*const bench_map_lookup)(void *map, const void *key) = (void *)2;
+static inline void *bench_array_map(void) {
+  void *map;
+  asm volatile("ld_pseudo %0, 1, 0" : "=r"(map));
+  return map;
+}
 #else
 #ifdef __cplusplus
 extern "C" {
 #endif
 extern uint64_t (*const bench_mix)(uint64_t x);
-extern uint64_t *(*const bench_array_lookup)(uint64_t key);
+extern void *(*const bench_map_lookup)(void *map, const void *key);
+void *bench_array_map(void);
 #ifdef __cplusplus
 }
 #endif

@@ -89,6 +89,44 @@ void Zone::forget(VarId x) {
   std::erase_if(edges_, [x](const Edge& e) { return e.x == x || e.y == x; });
 }
 
+void Zone::forget(std::span<const VarId> xs) {
+  auto in = [xs](VarId v) { return std::find(xs.begin(), xs.end(), v) != xs.end(); };
+  std::erase_if(edges_, [&](const Edge& e) { return in(e.x) || in(e.y); });
+}
+
+bool Zone::any_from(VarId lo, VarId hi) const {
+  auto it = std::lower_bound(edges_.begin(), edges_.end(), std::pair(lo, VarId{0}), edge_less);
+  return it != edges_.end() && it->x < hi;
+}
+
+void Zone::shift(std::span<const Shift> shifts) {
+  // As one shift per variable, in one pass: x' - y' <= c + hi(x) - lo(y).
+  auto find = [shifts](VarId v) -> const Shift* {
+    for (const Shift& s : shifts) {
+      if (s.x == v) return &s;
+    }
+    return nullptr;
+  };
+  std::vector<Edge> kept;
+  kept.reserve(edges_.size());
+  for (Edge e : edges_) {
+    const Shift* sx = find(e.x);
+    const Shift* sy = find(e.y);
+    if (sx != nullptr) {
+      auto c = finite_add(e.c, sx->hi);
+      if (!c) continue;
+      e.c = *c;
+    }
+    if (sy != nullptr) {
+      auto c = finite_add(e.c, bound_neg(sy->lo));
+      if (!c) continue;
+      e.c = *c;
+    }
+    kept.push_back(e);
+  }
+  edges_ = std::move(kept);
+}
+
 void Zone::assign(VarId x, VarId y, int64_t k) {
   forget(x);
   if (x == y) return;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,10 +43,21 @@ class Zone {
   bool add_equal(VarId x, VarId y, int64_t c) { return add(x, y, c) && add(y, x, -c); }
 
   void forget(VarId x);
+  // Forgets every variable of `xs` (one pass).
+  void forget(std::span<const VarId> xs);
   // x := y + k: forgets x, then relates it to y.
   void assign(VarId x, VarId y, int64_t k);
   // x := x + k for k in [lo, hi]: every constraint on x moves with it.
   void shift(VarId x, int64_t lo, int64_t hi);
+  // Several shifts at once (distinct variables, finite bounds), one pass.
+  struct Shift {
+    VarId x;
+    int64_t lo;
+    int64_t hi;
+  };
+  void shift(std::span<const Shift> shifts);
+  // Whether any edge has its x in [lo, hi) (edges are sorted by x).
+  bool any_from(VarId lo, VarId hi) const;
   // Copies every constraint of `from` onto `to` (to := from), to forgotten first.
   void copy(VarId to, VarId from);
 

@@ -15,6 +15,7 @@
 #include "helpers/platform.hpp"
 #include "loader/assembler.hpp"
 #include "verifier/analysis.hpp"
+#include "verifier/tests/checked_runs.hpp"
 #include "vm/program.hpp"
 
 namespace sandbpf::verifier::testing {
@@ -78,10 +79,31 @@ struct Fixture {
       auto it = helpers.find(id);
       return it == helpers.end() ? nullptr : &it->second;
     };
-    return analyze_detailed(config);
+    AnalysisDetails d = analyze_detailed(config);
+    if (d.result.accepted) check_soundness(text);
+    return d;
   }
 
   std::unique_ptr<Program> program;  // the last one analysed
+
+  // Programs run in the checked interpreter after being accepted (see
+  // check_soundness), over all fixtures.
+  static inline uint64_t checked_programs = 0;
+
+ private:
+  // Every accepted program of the generic type without maps or helpers
+  // (which this fixture has no implementations of) also runs in checked
+  // mode on many memories: the verifier's verdict is put to the test.
+  void check_soundness(std::string_view text) {
+    if (type.entry != EntryConvention::kMemoryAndLength || !maps.empty() || !helpers.empty()) return;
+    InterpreterOptions frames;
+    frames.stack_per_frame = stack.per_frame;
+    frames.max_call_depth = stack.max_call_depth;
+    if (!validate_frame_options(frames.stack_per_frame, frames.max_call_depth)) return;
+    ++checked_programs;
+    EXPECT_EQ(checked_violation(*program, Environment{}, frames), "")
+        << "the verifier accepted a program that checked mode stopped:\n" << text;
+  }
 };
 
 inline std::string messages(const VerifyResult& r) {

@@ -111,5 +111,34 @@ TEST(Zone, BoundWithCombinesIntervals) {
   EXPECT_EQ(Zone().bound_with(1, 0, intervals({})), kPlusInf);
 }
 
+TEST(Zone, SeveralShiftsAtOnceAreTheShiftsOneByOne) {
+  Zone z;
+  ASSERT_TRUE(z.add_equal(1, 2, 0));  // x1 == x2
+  ASSERT_TRUE(z.add(2, 3, -8));      // x2 - x3 <= -8
+  Zone one_by_one = z;
+  one_by_one.shift(1, 8, 8);
+  one_by_one.shift(2, 1, 4);
+  const Zone::Shift shifts[] = {{1, 8, 8}, {2, 1, 4}};
+  z.shift(shifts);
+  EXPECT_EQ(z, one_by_one);
+  EXPECT_EQ(z.bound(1, 2), 7);   // x1 + 8 - (x2 + 1)
+  EXPECT_EQ(z.bound(2, 1), -4);  // x2 + 4 - (x1 + 8)
+  EXPECT_EQ(z.bound(2, 3), -4);
+}
+
+TEST(Zone, ForgettingSeveralVariablesDropsAllTheirRelations) {
+  Zone z;
+  ASSERT_TRUE(z.add(1, 2, 0));
+  ASSERT_TRUE(z.add(3, 4, 0));
+  ASSERT_TRUE(z.add(5, 6, 0));
+  const VarId gone[] = {1, 4};
+  z.forget(gone);
+  EXPECT_FALSE(z.mentions(1));
+  EXPECT_FALSE(z.mentions(4));
+  EXPECT_EQ(z.bound(5, 6), 0);
+  EXPECT_TRUE(z.any_from(5, 6));
+  EXPECT_FALSE(z.any_from(6, 100));
+}
+
 }  // namespace
 }  // namespace sandbpf::verifier
