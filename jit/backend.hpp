@@ -38,9 +38,6 @@ enum class Arm64Atomics : uint8_t { kAuto, kLse, kExclusive };
 
 struct BackendOptions {
   ExecMode mode = ExecMode::kFast;
-  // Fast mode with an instruction budget: charge backward jumps and calls
-  // as the interpreter does (checked mode always counts every instruction).
-  bool count_back_edges = false;
   uint32_t stack_per_frame = 512;
   uint32_t max_call_depth = 8;
   // Helpers by id, bound now: call imm becomes a direct call, callx a
