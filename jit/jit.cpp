@@ -35,6 +35,7 @@
 #include "jit/lowered_program.hpp"
 #include "jit/rewrites/constant_blinding.hpp"
 #include "jit/rewrites/instruction_budget.hpp"
+#include "jit/rewrites/spectre_v1.hpp"
 #include "jit/run_state.hpp"
 
 namespace sandbpf {
@@ -96,11 +97,16 @@ std::vector<uint32_t> instruction_offsets_of(const Program& program, const Lower
 }
 
 // The program as the backend sees it: the rewrites, in their order
-// (jit/README.md): constant blinding, then the budget's charges (fast mode
-// with a budget), each over the previous one's output.
+// (jit/README.md): constant blinding, Spectre v1 masking, then the budget's
+// charges (fast mode with a budget), each over the previous one's output.
 LoweredProgram lower(const Program& program, const JitOptions& options, bool charge_budget) {
   LoweredProgram lowered = options.blind_constants ? blind_constants(program, options.blinding_seed)
                                                    : LoweredProgram::from(program);
+  if (options.spectre_v1 && options.facts) {
+    const std::vector<PointerOffsetLimit> limits =
+        lowered.per_slot<PointerOffsetLimit>(options.facts->pointer_offset_limits);
+    lowered = mask_pointer_offsets(lowered, limits);
+  }
   if (charge_budget) lowered = charge_instruction_budget(lowered);
   return lowered;
 }
@@ -378,6 +384,18 @@ std::vector<AccessInfo> access_table(const LoweredProgram& lowered) {
   return table;
 }
 
+// Spectre v1 masking needs what the verifier proved about this program.
+Result<void> validate_hardening(const Program& program, const JitOptions& options) {
+  if (!options.spectre_v1) return {};
+  if (!options.facts)
+    return make_error(ErrorKind::kUsage,
+                      "Spectre v1 masking needs the verifier's facts: verify the program first");
+  if (options.facts->pointer_offset_limits.size() != program.size())
+    return make_error(ErrorKind::kUsage,
+                      "Spectre v1 masking was given facts about another program (their size differs)");
+  return {};
+}
+
 // Stacks up to this size live on the host stack; larger ones on the heap.
 constexpr size_t kInlineStackBytes = 16 * 1024;
 
@@ -396,6 +414,7 @@ Result<JitProgram> JitProgram::compile(const Program& program, const Environment
     return make_error(ErrorKind::kUsage, "the jit has no backend for this host's architecture");
   if (auto valid = validate_frame_options(options.stack_per_frame, options.max_call_depth); !valid)
     return std::unexpected(valid.error());
+  if (auto valid = validate_hardening(program, options); !valid) return std::unexpected(valid.error());
 
   auto code = std::make_unique<CompiledCode>();
   code->program = program;
@@ -415,6 +434,7 @@ Result<MachineCodeListing> compile_listing(const Program& program, const Environ
                                            const JitOptions& options, JitArch arch) {
   if (auto valid = validate_frame_options(options.stack_per_frame, options.max_call_depth); !valid)
     return std::unexpected(valid.error());
+  if (auto valid = validate_hardening(program, options); !valid) return std::unexpected(valid.error());
   CompiledCode code;
   code.options = options;
   code.helpers.assign(environment.helpers.begin(), environment.helpers.end());

@@ -6,9 +6,10 @@
 // replace one instruction by several and may use one register the Program
 // class refuses: kHiddenRegister (r11), a scratch that no loaded program
 // can name; every backend maps it to a machine register of its own. The
-// hidden register is only ever the destination of mov/xor/lddw/add32 and
-// the source operand of the instruction it feeds, so a backend may clobber
-// it freely once that instruction has read it.
+// hidden register is the destination of 64-bit mov/xor/sub/or/arsh/and,
+// add32 and lddw within one rewritten sequence, and the source operand of
+// the instruction that sequence ends with, so a backend may clobber it
+// freely once that instruction has read it.
 //
 // A second register the Program class refuses, kCounterRegister (r12),
 // is the instruction budget's counter (rewrites/instruction_budget.hpp): it

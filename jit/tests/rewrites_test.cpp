@@ -9,19 +9,13 @@
 #include "jit/lowered_program.hpp"
 #include "jit/rewrites/constant_blinding.hpp"
 #include "jit/rewrites/instruction_budget.hpp"
+#include "jit/tests/test_programs.hpp"
 
 namespace sandbpf {
 namespace {
 
-Insn I(Op op, uint8_t dst = 0, uint8_t src = 0, int16_t off = 0, int32_t imm = 0) {
-  return make_insn(op, dst, src, off, imm);
-}
-
-Program decode(const std::vector<Insn>& slots) {
-  auto program = Program::decode(slots);
-  EXPECT_TRUE(program) << program.error().to_string();
-  return program ? std::move(*program) : Program{};
-}
+using test_programs::decode;
+using test_programs::I;
 
 LoweredProgram budgeted(const std::vector<Insn>& slots) {
   return charge_instruction_budget(LoweredProgram::from(decode(slots)));
