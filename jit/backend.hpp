@@ -45,6 +45,10 @@ struct BackendOptions {
   std::span<const HelperFunction> helpers;
   CheckAccessFunction check_access = nullptr;  // checked mode
   Arm64Atomics arm64_atomics = Arm64Atomics::kAuto;
+  // Spectre v1: callx clamps the helper id to the table after checking it,
+  // without a branch, so a mispredicted check cannot load a call target
+  // from beyond the table (the rewrites cover the program's own indices).
+  bool spectre_v1 = false;
 };
 
 struct MachineCode {

@@ -81,6 +81,7 @@ BackendOptions backend_options(const CompiledCode& c) {
   backend.max_call_depth = c.options.max_call_depth;
   backend.helpers = c.helpers;
   backend.check_access = &check_access;
+  backend.spectre_v1 = c.options.spectre_v1;
   return backend;
 }
 

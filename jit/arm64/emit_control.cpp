@@ -169,6 +169,9 @@ void Emitter::call_reg(size_t pc) {
   a_.mov(kScratch2, bpf_x(insn(pc).dst));
   cmp_imm(kScratch2, static_cast<int64_t>(options_.helpers.size()), kScratch3);
   branch(CondCode::kHS, unknown);
+  // A misprediction of the check gets id 0 from csel, which is not
+  // predicted (backend.hpp).
+  if (options_.spectre_v1) a_.csel(kScratch2, kScratch2, a64::xzr, CondCode::kLO);
   mov_address(kScratch1, reinterpret_cast<uint64_t>(options_.helpers.data()));
   a_.ldr(kCallTarget, a64::ptr(kScratch1, kScratch2, a64::lsl(3)));
   branch_if_zero(kCallTarget, unknown);

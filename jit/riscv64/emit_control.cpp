@@ -137,7 +137,16 @@ void Emitter::call_reg(size_t pc) {
   a_.li(kScratch0, static_cast<int64_t>(options_.helpers.size()));
   a_.branch(Cond::kGeu, id, kScratch0, unknown);
   a_.load_literal(kScratch3, reinterpret_cast<uint64_t>(options_.helpers.data()));
-  a_.emit(slli(kScratch1, id, 3));
+  if (options_.spectre_v1) {
+    // id & -(id < count): the id itself after the check, 0 when the check
+    // was mispredicted (backend.hpp).
+    a_.emit(sltu(kScratch2, id, kScratch0));
+    a_.emit(neg(kScratch2, kScratch2));
+    a_.emit(and_(kScratch2, id, kScratch2));
+    a_.emit(slli(kScratch1, kScratch2, 3));
+  } else {
+    a_.emit(slli(kScratch1, id, 3));
+  }
   a_.emit(add(kScratch3, kScratch3, kScratch1));
   a_.emit(ld(kScratch3, kScratch3, 0));
   a_.branch(Cond::kEq, kScratch3, kZero, unknown);

@@ -43,7 +43,7 @@ namespace {
 
 struct Golden {
   const char* bpf;   // program text; its first instruction is measured
-  const char* mode;  // "fast", "checked", "fast+budget"; "+lse" selects LSE atomics
+  const char* mode;  // "fast", "checked", "fast+budget", "fast+spectre"; "+lse" selects LSE atomics
   const char* words; // the instruction words, in hex
   const char* a64;   // objdump's text, instructions separated by "; "
 };
@@ -813,6 +813,9 @@ constexpr Golden kGolden[] = {
     {"call 1\nexit", "fast+budget",
      "f81f0ffe f940070b f100057f 54000042 1400000c d100056b f900070b 58000250 f9000f17 f9403b05 d63f0200 aa0003e7 b9402b0a 350000ea",
      "str x30, [sp, #-16]!; ldr x11, [x24, #8]; cmp x11, #0x1; b.cs 0x14; b 0x40; sub x11, x11, #0x1; str x11, [x24, #8]; ldr x16, 0x64; str x23, [x24, #24]; ldr x5, [x24, #112]; blr x16; mov x7, x0; ldr w10, [x24, #40]; cbnz w10, 0x50"},
+    {"call %r1\nexit\n", "fast+spectre",
+     "f81f0ffe aa0003eb f100217f 540001a2 9a9f316b 5800024a f86b7950 b4000130 f9000f17 f9403b05 d63f0200 aa0003e7 b9402b0a 350000ea",
+     "str x30, [sp, #-16]!; mov x11, x0; cmp x11, #0x8; b.cs 0x40; csel x11, x11, xzr, cc; ldr x10, 0x5c; ldr x16, [x10, x11, lsl #3]; cbz x16, 0x40; str x23, [x24, #24]; ldr x5, [x24, #112]; blr x16; mov x7, x0; ldr w10, [x24, #40]; cbnz w10, 0x50"},
 };
 // END GOLDEN
 // clang-format on
@@ -863,6 +866,7 @@ std::vector<uint8_t> emit_first(const std::string& bpf, const std::string& mode)
   if (!program) return {};
   BackendOptions options;
   options.mode = mode.starts_with("checked") ? ExecMode::kChecked : ExecMode::kFast;
+  options.spectre_v1 = mode.starts_with("fast+spectre");
   options.helpers = helper_table();
   options.check_access = &fake_check;
   // Never kAuto: the table must not depend on the host's CPU.
@@ -1037,6 +1041,8 @@ std::vector<std::pair<std::string, std::string>> case_programs() {
       {"ja -1\nexit", "fast+budget"},
       {"jne %r1, 0, -1\nexit", "fast+budget"},
       {"call 1\nexit", "fast+budget"},
+      // Spectre v1: callx clamps the helper id after checking it.
+      {"call %r1\nexit\n", "fast+spectre"},
   };
   for (const auto& extra : extras) cases.push_back({extra[0], extra[1]});
   return cases;

@@ -43,7 +43,7 @@ namespace {
 
 struct Golden {
   const char* bpf;   // program text; its first instruction is measured
-  const char* mode;  // "fast", "checked" or "fast+budget"
+  const char* mode;  // "fast", "checked", "fast+budget" or "fast+spectre"
   const char* hex;   // the bytes, "@TABLE@" standing for the helper table's address
   const char* x86;   // objdump's text, instructions separated by "; "
 };
@@ -708,6 +708,9 @@ constexpr Golden kGolden[] = {
     {"call 1\nexit", "fast+budget",
      "49 83 7c 24 08 01 0f 82 2a 00 00 00 49 83 6c 24 08 01 49 89 6c 24 18 4d 8b 4c 24 70 49 ba 88 77 66 55 44 33 22 11 41 ff d2 41 83 7c 24 28 00 0f 85 15 00 00 00",
      "cmp QWORD PTR [r12+0x8],0x1; jb 0x36; sub QWORD PTR [r12+0x8],0x1; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; movabs r10,0x1122334455667788; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x4a"},
+    {"call %r1\nexit\n", "fast+spectre",
+     "49 89 fb 49 83 fb 08 0f 83 37 00 00 00 4d 19 d2 4d 21 d3 49 ba @TABLE@ 4f 8b 14 da 4d 85 d2 0f 84 1a 00 00 00 49 89 6c 24 18 4d 8b 4c 24 70 41 ff d2 41 83 7c 24 28 00 0f 85 1a 00 00 00",
+     "mov r11,rdi; cmp r11,0x8; jae 0x44; sbb r10,r10; and r11,r10; movabs r10,@TABLE@; mov r10,QWORD PTR [r10+r11*8]; test r10,r10; je 0x44; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x5d"},
 };
 // END GOLDEN
 // clang-format on
@@ -770,6 +773,7 @@ std::vector<uint8_t> emit_first(const std::string& bpf, const std::string& mode)
   if (!program) return {};
   BackendOptions options;
   options.mode = mode == "checked" ? ExecMode::kChecked : ExecMode::kFast;
+  options.spectre_v1 = mode == "fast+spectre";
   options.helpers = helper_table();
   options.check_access = &fake_check;
   // Fast mode with a budget: the budget rewrite's charges
@@ -912,6 +916,8 @@ std::vector<std::pair<std::string, std::string>> case_programs() {
       {"ja -1\nexit", "fast+budget"},
       {"jne %r1, 0, -1\nexit", "fast+budget"},
       {"call 1\nexit", "fast+budget"},
+      // Spectre v1: callx clamps the helper id after checking it.
+      {"call %r1\nexit\n", "fast+spectre"},
   };
   for (const auto& extra : extras) cases.push_back({extra[0], extra[1]});
   return cases;

@@ -138,6 +138,12 @@ void Emitter::call_reg(size_t pc) {
     a_.cmp(kScratch2, kScratch1);
   }
   a_.jae(unknown);
+  if (options_.spectre_v1) {
+    // The carry of the compare is set on this path; a misprediction of jae
+    // gets 0 from sbb, so the id becomes 0 (backend.hpp).
+    a_.sbb(kScratch1, kScratch1);
+    a_.and_(kScratch2, kScratch1);
+  }
   a_.movabs(kScratch1, asmjit::imm(reinterpret_cast<uint64_t>(options_.helpers.data())));
   a_.mov(kScratch1, x86::qword_ptr(kScratch1, kScratch2, 3));
   a_.test(kScratch1, kScratch1);
