@@ -38,9 +38,6 @@ enum class Arm64Atomics : uint8_t { kAuto, kLse, kExclusive };
 
 struct BackendOptions {
   ExecMode mode = ExecMode::kFast;
-  // Fast mode with an instruction budget: charge backward jumps and calls
-  // as the interpreter does (checked mode always counts every instruction).
-  bool count_back_edges = false;
   uint32_t stack_per_frame = 512;
   uint32_t max_call_depth = 8;
   // Helpers by id, bound now: call imm becomes a direct call, callx a
@@ -48,6 +45,10 @@ struct BackendOptions {
   std::span<const HelperFunction> helpers;
   CheckAccessFunction check_access = nullptr;  // checked mode
   Arm64Atomics arm64_atomics = Arm64Atomics::kAuto;
+  // Spectre v1: callx clamps the helper id to the table after checking it,
+  // without a branch, so a mispredicted check cannot load a call target
+  // from beyond the table (the rewrites cover the program's own indices).
+  bool spectre_v1 = false;
 };
 
 struct MachineCode {

@@ -14,9 +14,12 @@
 //     written memory: the error names that instruction, and the count is
 //     budget + 1, as the interpreter's.
 //   * fast mode with a budget charges taken backward jumps (their distance)
-//     and calls (1), in the interpreter's order (after the helper-id and
-//     call-depth checks); its code is a second variant compiled on the
-//     first run that asks for a budget.
+//     and calls (1): the budget rewrite (jit/rewrites/instruction_budget.hpp)
+//     writes those charges in BPF before the backend runs, so every backend
+//     has them; its code is a second variant compiled on the first run that
+//     asks for a budget. Its exit records the call's helper id or r10, so
+//     that absorb() reports an unknown helper or the call depth first, in
+//     the interpreter's order.
 #include "jit/jit.hpp"
 
 #include <algorithm>
@@ -31,6 +34,8 @@
 #include "jit/executable_memory.hpp"
 #include "jit/lowered_program.hpp"
 #include "jit/rewrites/constant_blinding.hpp"
+#include "jit/rewrites/instruction_budget.hpp"
+#include "jit/rewrites/spectre_v1.hpp"
 #include "jit/run_state.hpp"
 
 namespace sandbpf {
@@ -44,6 +49,7 @@ struct AccessInfo {
 };
 
 struct CompiledVariant {
+  LoweredProgram lowered;  // what this variant's code was compiled from
   ExecutableMemory memory;
   TrampolineFunction trampoline = nullptr;
   std::vector<const void*> function_code;  // per LoweredProgram::function_entries
@@ -55,7 +61,6 @@ struct CompiledVariant {
 struct CompiledCode {
   Program program;
   JitOptions options;
-  LoweredProgram lowered;
   std::vector<HelperFunction> helpers;  // bound at compile time; the code points into it
   std::vector<AccessInfo> access;       // per lowered slot
   CompiledVariant main;
@@ -69,14 +74,14 @@ namespace {
 
 bool check_access(JitRunState* state, uint32_t pc, uint64_t address, uint64_t frame);
 
-BackendOptions backend_options(const CompiledCode& c, bool count_back_edges) {
+BackendOptions backend_options(const CompiledCode& c) {
   BackendOptions backend;
   backend.mode = c.options.mode;
-  backend.count_back_edges = count_back_edges;
   backend.stack_per_frame = c.options.stack_per_frame;
   backend.max_call_depth = c.options.max_call_depth;
   backend.helpers = c.helpers;
   backend.check_access = &check_access;
+  backend.spectre_v1 = c.options.spectre_v1;
   return backend;
 }
 
@@ -92,8 +97,23 @@ std::vector<uint32_t> instruction_offsets_of(const Program& program, const Lower
   return offsets;
 }
 
-Result<CompiledVariant> build_variant(const CompiledCode& c, bool count_back_edges) {
-  auto machine = compile_machine_code(*host_arch(), c.lowered, backend_options(c, count_back_edges));
+// The program as the backend sees it: the rewrites, in their order
+// (jit/README.md): constant blinding, Spectre v1 masking, then the budget's
+// charges (fast mode with a budget), each over the previous one's output.
+LoweredProgram lower(const Program& program, const JitOptions& options, bool charge_budget) {
+  LoweredProgram lowered = options.blind_constants ? blind_constants(program, options.blinding_seed)
+                                                   : LoweredProgram::from(program);
+  if (options.spectre_v1 && options.facts) {
+    const std::vector<PointerOffsetLimit> limits =
+        lowered.per_slot<PointerOffsetLimit>(options.facts->pointer_offset_limits);
+    lowered = mask_pointer_offsets(lowered, limits);
+  }
+  if (charge_budget) lowered = charge_instruction_budget(lowered);
+  return lowered;
+}
+
+Result<CompiledVariant> build_variant(const CompiledCode& c, LoweredProgram lowered) {
+  auto machine = compile_machine_code(*host_arch(), lowered, backend_options(c));
   if (!machine) return std::unexpected(std::move(machine.error()));
   if (machine->bytes.size() > c.options.max_code_bytes)
     return make_error(ErrorKind::kUsage,
@@ -102,6 +122,7 @@ Result<CompiledVariant> build_variant(const CompiledCode& c, bool count_back_edg
   auto memory = ExecutableMemory::publish(machine->bytes);
   if (!memory) return std::unexpected(std::move(memory.error()));
   CompiledVariant variant;
+  variant.lowered = std::move(lowered);
   variant.memory = std::move(*memory);
   const uint8_t* base = variant.memory.data();
   variant.trampoline = reinterpret_cast<TrampolineFunction>(
@@ -167,8 +188,8 @@ class JitRun final : public RunContext {
                        code_.options.max_call_depth));
       return 0;
     }
-    const auto& lowered_entries = code_.lowered.function_entries;
-    const auto slot = static_cast<uint32_t>(code_.lowered.slot_of(function_ref_pc(function)));
+    const auto& lowered_entries = variant_.lowered.function_entries;
+    const auto slot = static_cast<uint32_t>(variant_.lowered.slot_of(function_ref_pc(function)));
     const auto index = static_cast<size_t>(
         std::lower_bound(lowered_entries.begin(), lowered_entries.end(), slot) -
         lowered_entries.begin());
@@ -211,13 +232,13 @@ class JitRun final : public RunContext {
   void fail_at(size_t lowered_pc, std::string message) {
     if (error) return;
     Location where;
-    where.instruction = code_.lowered.origin[lowered_pc];
+    where.instruction = variant_.lowered.origin[lowered_pc];
     error = Error{ErrorKind::kRuntime, std::move(message), std::move(where)};
   }
 
   bool check(uint32_t pc, uint64_t address, uint64_t frame) {
     const AccessInfo& access = code_.access[pc];
-    const size_t origin = code_.lowered.origin[pc];
+    const size_t origin = variant_.lowered.origin[pc];
     const Insn& in = code_.program.insns()[origin];
     const std::string_view mnemonic = code_.program.row(origin).mnemonic;
     if (access.atomic && address % access.width != 0) {
@@ -259,7 +280,7 @@ class JitRun final : public RunContext {
   void absorb(RawError raw) {
     if (raw == RawError::kNone) return;
     state.raw_error = RawError::kNone;
-    const LoweredProgram& lowered = code_.lowered;
+    const LoweredProgram& lowered = variant_.lowered;
     size_t pc = state.error_pc;
     const Insn& in = code_.program.insns()[lowered.origin[pc]];
     const uint64_t index = static_cast<uint32_t>(in.imm);
@@ -285,6 +306,10 @@ class JitRun final : public RunContext {
         }
         [[fallthrough]];
       case RawError::kBudgetAt:
+        if (const auto first = raw == RawError::kBudgetAt ? error_before_charge(in, pc) : std::nullopt) {
+          fail_at(pc, *first);
+          break;
+        }
         budget_exhausted = true;
         fail_at(pc, fmt::format("instruction budget of {} exhausted", limit_));
         break;
@@ -316,6 +341,24 @@ class JitRun final : public RunContext {
     if (error || ended) state.stop = 1;
   }
 
+  // What the interpreter reports before charging the call `in` (as
+  // loaded) when the budget runs out there: an unknown helper, or the call
+  // depth (the budget rewrite's exit recorded callx's register or r10).
+  std::optional<std::string> error_before_charge(const Insn& in, size_t pc) const {
+    const Op op = code_.program.op(variant_.lowered.origin[pc]);
+    const auto known = [&](uint64_t id) {
+      return id < code_.helpers.size() && code_.helpers[id] != nullptr;
+    };
+    if (op == Op::CallHelper && !known(static_cast<uint32_t>(in.imm)))
+      return fmt::format("call {}: unknown helper id {}", in.imm, static_cast<uint32_t>(in.imm));
+    if (op == Op::CallReg && !known(state.error_value))
+      return fmt::format("call %r{}: unknown helper id {}", in.dst, state.error_value);
+    if (op == Op::CallLocal && state.error_value <= state.frame_floor)
+      return fmt::format("call local: call depth exceeds the limit of {} frames",
+                         code_.options.max_call_depth);
+    return std::nullopt;
+  }
+
   const CompiledCode& code_;
   const CompiledVariant& variant_;
   const Environment& env_;
@@ -342,6 +385,18 @@ std::vector<AccessInfo> access_table(const LoweredProgram& lowered) {
   return table;
 }
 
+// Spectre v1 masking needs what the verifier proved about this program.
+Result<void> validate_hardening(const Program& program, const JitOptions& options) {
+  if (!options.spectre_v1) return {};
+  if (!options.facts)
+    return make_error(ErrorKind::kUsage,
+                      "Spectre v1 masking needs the verifier's facts: verify the program first");
+  if (options.facts->pointer_offset_limits.size() != program.size())
+    return make_error(ErrorKind::kUsage,
+                      "Spectre v1 masking was given facts about another program (their size differs)");
+  return {};
+}
+
 // Stacks up to this size live on the host stack; larger ones on the heap.
 constexpr size_t kInlineStackBytes = 16 * 1024;
 
@@ -360,18 +415,18 @@ Result<JitProgram> JitProgram::compile(const Program& program, const Environment
     return make_error(ErrorKind::kUsage, "the jit has no backend for this host's architecture");
   if (auto valid = validate_frame_options(options.stack_per_frame, options.max_call_depth); !valid)
     return std::unexpected(valid.error());
+  if (auto valid = validate_hardening(program, options); !valid) return std::unexpected(valid.error());
 
   auto code = std::make_unique<CompiledCode>();
   code->program = program;
   code->options = options;
-  code->lowered = options.blind_constants ? blind_constants(program, options.blinding_seed)
-                                          : LoweredProgram::from(program);
   code->helpers.assign(environment.helpers.begin(), environment.helpers.end());
-  code->access = access_table(code->lowered);
-  auto main = build_variant(*code, false);
+  auto main = build_variant(*code, lower(program, options, false));
   if (!main) return std::unexpected(std::move(main.error()));
   code->main = std::move(*main);
-  code->instruction_offsets = instruction_offsets_of(program, code->lowered, code->main.slot_offsets,
+  code->access = access_table(code->main.lowered);
+  code->instruction_offsets = instruction_offsets_of(program, code->main.lowered,
+                                                     code->main.slot_offsets,
                                                      code->main.memory.size());
   return JitProgram(std::move(code));
 }
@@ -380,15 +435,15 @@ Result<MachineCodeListing> compile_listing(const Program& program, const Environ
                                            const JitOptions& options, JitArch arch) {
   if (auto valid = validate_frame_options(options.stack_per_frame, options.max_call_depth); !valid)
     return std::unexpected(valid.error());
+  if (auto valid = validate_hardening(program, options); !valid) return std::unexpected(valid.error());
   CompiledCode code;
   code.options = options;
-  code.lowered = options.blind_constants ? blind_constants(program, options.blinding_seed)
-                                         : LoweredProgram::from(program);
   code.helpers.assign(environment.helpers.begin(), environment.helpers.end());
-  auto machine = compile_machine_code(arch, code.lowered, backend_options(code, false));
+  const LoweredProgram lowered = lower(program, options, false);
+  auto machine = compile_machine_code(arch, lowered, backend_options(code));
   if (!machine) return std::unexpected(std::move(machine.error()));
   MachineCodeListing listing;
-  listing.instruction_offsets = instruction_offsets_of(program, code.lowered, machine->slot_offsets,
+  listing.instruction_offsets = instruction_offsets_of(program, lowered, machine->slot_offsets,
                                                        machine->bytes.size());
   listing.bytes = std::move(machine->bytes);
   return listing;
@@ -402,7 +457,7 @@ Result<uint64_t> JitProgram::run(const Environment& environment, const RunInput&
   const CompiledVariant* variant = &c.main;
   if (!checked && budget != 0) {
     std::call_once(c.budget_once, [&c] {
-      auto built = build_variant(c, true);
+      auto built = build_variant(c, lower(c.program, c.options, true));
       if (built) c.budget_variant.emplace(std::move(*built));
       else c.budget_error = std::move(built.error());
     });

@@ -26,6 +26,7 @@
 #include "jit/backend.hpp"
 
 #include "sandbpf/error.hpp"
+#include "verifier/verifier.hpp"
 #include "vm/environment.hpp"
 #include "vm/interpreter.hpp"
 #include "vm/program.hpp"
@@ -38,6 +39,12 @@ struct JitOptions {
   uint32_t max_call_depth = 8;
   bool blind_constants = false;     // hardening rewrite (jit/rewrites/constant_blinding.hpp)
   uint64_t blinding_seed = 0;       // 0: random keys; otherwise deterministic (tests)
+  // Spectre v1 masking of verified pointer arithmetic (hardening rewrite,
+  // jit/rewrites/spectre_v1.hpp); needs `facts`.
+  bool spectre_v1 = false;
+  // What the verifier proved about the program as loaded (verified
+  // programs); the rewrites carry it to their slots (LoweredProgram::per_slot).
+  std::shared_ptr<const VerifiedFacts> facts;
   uint64_t max_code_bytes = 64 << 20;
 };
 

@@ -364,6 +364,14 @@ Result<const InstanceProgram*> Instance::prepare(Program program, const std::str
   if (auto implemented = check_helpers_implemented(program, *platform_); !implemented)
     return std::unexpected(std::move(implemented.error()));
 
+  if ((options_.blind_constants || options_.spectre_v1) && options_.engine != Engine::kJit)
+    return make_error(ErrorKind::kUsage,
+                      "constant blinding and Spectre v1 masking harden JIT-compiled code: use the jit engine");
+  if (options_.spectre_v1 && !options_.verify)
+    return make_error(ErrorKind::kUsage,
+                      "Spectre v1 masking needs a verified program: its masks are the bounds the "
+                      "verifier proved");
+
   InstanceProgram prepared;
   prepared.name = name;
   const TerminationPolicy policy =
@@ -401,6 +409,10 @@ Result<const InstanceProgram*> Instance::prepare(Program program, const std::str
     jit_options.mode = prepared.mode;
     jit_options.stack_per_frame = stack.per_frame;
     jit_options.max_call_depth = stack.max_call_depth;
+    jit_options.blind_constants = options_.blind_constants;
+    jit_options.spectre_v1 = options_.spectre_v1;
+    if (prepared.verification)
+      jit_options.facts = std::make_shared<const VerifiedFacts>(prepared.verification->facts);
     auto jit = JitProgram::compile(program, environment_, jit_options);
     if (!jit) return std::unexpected(std::move(jit.error()));
     prepared.jit = std::make_unique<JitProgram>(std::move(*jit));

@@ -66,6 +66,11 @@ struct InstanceOptions {
   bool verify = true;
   ExecMode unverified_mode = ExecMode::kChecked;
   VerifyOptions verify_options;  // termination policy (unset: the platform's), limits
+  // Hardening of JIT-compiled code (engine kJit; jit/README.md): constant
+  // blinding, and Spectre v1 masking of the pointer arithmetic the
+  // verifier bounded (verified programs only).
+  bool blind_constants = false;
+  bool spectre_v1 = false;
   // Instructions a run may execute: enforced for unverified checked runs
   // and under the `budget` termination policy; 0 means the default
   // (kDefaultInstructionBudget). Ignored under `proved` and `none`.

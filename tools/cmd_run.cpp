@@ -20,6 +20,7 @@
 // conformance suite's helpers, map and host variable, unverified by design.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -68,6 +69,7 @@ struct RunOptions {
   bool budget_given = false;  // set from the command line after parsing
   uint64_t repeat = 1;
   bool stats = false;
+  std::vector<std::string> harden;  // "blind", "spectre"
 };
 
 // ---------------------------------------------------------------- the
@@ -94,6 +96,8 @@ int run_conformance(const RunOptions& options) {
   if (options.engine == "jit") {
     JitOptions jit_options;
     jit_options.mode = mode;
+    jit_options.blind_constants =
+        std::find(options.harden.begin(), options.harden.end(), "blind") != options.harden.end();
     auto compiled = JitProgram::compile(*program, environment, jit_options);
     if (!compiled) return report(compiled.error(), options.input);
     jit.emplace(std::move(*compiled));
@@ -233,7 +237,15 @@ Result<std::unique_ptr<Instance>> make_instance(const RunOptions& options,
 }
 
 int run_run(const RunOptions& options) {
-  if (options.platform == "conformance") return run_conformance(options);
+  // The Instance refuses these too; said here in the command's own terms.
+  if (!options.harden.empty() && options.engine != "jit")
+    return report("--harden hardens JIT-compiled code: add --engine jit", kExitUsage, options.input);
+  if (options.platform == "conformance") {
+    if (std::find(options.harden.begin(), options.harden.end(), "spectre") != options.harden.end())
+      return report("--harden spectre needs a verified program (the conformance platform does not verify)",
+                    kExitUsage, options.input);
+    return run_conformance(options);
+  }
   const bool elf = !options.raw && is_elf_file(options.input);
   const std::string platform_name = !options.platform.empty() ? options.platform
                                     : elf                     ? "linux"
@@ -260,6 +272,10 @@ int run_run(const RunOptions& options) {
   if (options.budget_given || options.mode != "fast")
     instance_options.instruction_budget = options.budget;
   instance_options.slots = 1;
+  for (const std::string& what : options.harden) {
+    if (what == "blind") instance_options.blind_constants = true;
+    if (what == "spectre") instance_options.spectre_v1 = true;
+  }
 
   if (!options.mem_file.empty() && !options.packet_file.empty())
     return report("--mem and --packet exclude each other", kExitUsage);
@@ -395,6 +411,11 @@ Command add_run_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--stats", options->stats,
                 "Print runs=<N> ns_per_run=<mean> insns=<executed in the last run> on stderr");
+  sub->add_option("--harden", options->harden,
+                  "Harden the JIT's code (needs --engine jit): blind (constant blinding), "
+                  "spectre (Spectre v1 masking of verified pointer arithmetic); comma-separated")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"blind", "spectre"}));
   return Command{sub, [options, budget] {
                    options->budget_given = budget->count() > 0;
                    return run_run(*options);

@@ -11,6 +11,7 @@
 
 #include "verifier/cfg.hpp"
 #include "verifier/fixpoint.hpp"
+#include "verifier/speculation_limits.hpp"
 #include "verifier/state.hpp"
 #include "verifier/transfer.hpp"
 
@@ -187,14 +188,14 @@ VerifyResult analyze_detailed_impl(const AnalysisConfig& config, std::vector<Sta
     });
   }
   transfer.set_reporter(&collector, config.options.trace);
-  if (before != nullptr) {
-    transfer.set_observer([before](uint32_t pc, const State& s) {
-      if (pc >= before->size()) return;
-      State& slot = (*before)[pc];
-      if (slot.is_bottom()) slot = s;
-      else if (slot.depth() == s.depth()) slot = State::join(slot, s);
-    });
-  }
+  SpeculationLimits speculation(program);
+  transfer.set_observer([before, &speculation](uint32_t pc, const State& s) {
+    speculation.observe(pc, s);
+    if (before == nullptr || pc >= before->size()) return;
+    State& slot = (*before)[pc];
+    if (slot.is_bottom()) slot = s;
+    else if (slot.depth() == s.depth()) slot = State::join(slot, s);
+  });
   for (uint32_t n : wto.order) {
     current = n;
     const StateSet pre = fixpoint.pre(n);
@@ -280,7 +281,10 @@ VerifyResult analyze_detailed_impl(const AnalysisConfig& config, std::vector<Sta
   std::sort(result.errors.begin(), result.errors.end(),
             [](const VerifierDiagnostic& a, const VerifierDiagnostic& b) { return a.insn < b.insn; });
   result.accepted = result.errors.empty();
-  if (result.accepted) result.facts = collector.facts();
+  if (result.accepted) {
+    result.facts = collector.facts();
+    result.facts.pointer_offset_limits = speculation.facts();
+  }
   result.states_explored = fixpoint.visits();
   result.time = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   return result;

@@ -45,6 +45,15 @@ struct VerifierDiagnostic {
   std::string trace;                  // with VerifyOptions::trace: state and path
 };
 
+// A bound the verifier proved for the number a pointer is moved by (see
+// VerifiedFacts::pointer_offset_limits).
+struct PointerOffsetLimit {
+  static constexpr uint8_t kNone = 0xff;
+  uint8_t scalar_register = kNone;  // the operand holding the number; kNone: no fact
+  uint32_t limit = 0;               // the number is in [0, limit] (limit < 2^31)
+  friend bool operator==(const PointerOffsetLimit&, const PointerOffsetLimit&) = default;
+};
+
 // Per-instruction facts the engines may rely on (DESIGN.md: the JIT never
 // re-derives what the verifier proved).
 struct VerifiedFacts {
@@ -52,6 +61,13 @@ struct VerifiedFacts {
   std::vector<uint8_t> access_proven;
   // For each slot: the instruction is reachable.
   std::vector<uint8_t> reachable;
+  // For each slot: when it is a 64-bit `ptr += reg`, `ptr -= reg` or
+  // `reg += ptr` whose number operand lies in [0, limit] on every path the
+  // verifier followed to it (so every value there, 0 included, was proven
+  // to keep the accesses in bounds), that operand and the limit. Spectre v1
+  // masking (jit/rewrites/spectre_v1.hpp) clamps the number to it, so a
+  // mispredicted bounds check cannot move the pointer further.
+  std::vector<PointerOffsetLimit> pointer_offset_limits;
 };
 
 struct VerifyResult {

@@ -103,6 +103,14 @@ void Emitter::logical(uint8_t op, const a64::Gp& dst, const a64::Gp& src, uint64
 void Emitter::alu(size_t pc) {
   const Insn& in = insn(pc);
   const InsnInfo& r = row(pc);
+  // The budget's counter register lives in the run state (registers.hpp);
+  // the budget rewrite only subtracts immediates from it, right after
+  // comparing it (lowered_program.hpp), whose load left it in x11.
+  if (in.dst == kCounterRegister) {
+    add_imm(kScratch2, kScratch2, -static_cast<int64_t>(in.imm), kScratch1);
+    a_.str(kScratch2, SANDBPF_A64_STATE(remaining));
+    return;
+  }
   const bool is64 = r.width == 8;
   const bool by_imm = r.form == Form::AluImm;
   const uint8_t op = r.opcode & 0xf0;

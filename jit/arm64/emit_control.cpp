@@ -87,28 +87,6 @@ void Emitter::budget_block(size_t leader, uint32_t count) {
   a_.str(kScratch1, SANDBPF_A64_STATE(remaining));
 }
 
-void Emitter::charge(size_t pc, uint64_t count) {
-  const asmjit::Label out = error_stub(RawError::kBudgetAt, pc);
-  a_.ldr(kScratch1, SANDBPF_A64_STATE(remaining));
-  if (count < 4096) {
-    a_.subs(kScratch1, kScratch1, count);
-  } else {
-    mov_imm(kScratch2, count);
-    a_.subs(kScratch1, kScratch1, kScratch2);
-  }
-  branch(CondCode::kLO, out);
-  a_.str(kScratch1, SANDBPF_A64_STATE(remaining));
-}
-
-// The interpreter charges a taken backward jump with its distance in the
-// program as loaded.
-uint64_t Emitter::back_edge_charge(size_t pc) const {
-  if (!options_.count_back_edges) return 0;
-  const int64_t target = program_.target(pc);
-  if (target > static_cast<int64_t>(pc)) return 0;
-  return program_.origin[pc] + 1 - program_.origin[static_cast<size_t>(target)];
-}
-
 // Compares the operands of the conditional jump at pc; returns the
 // condition under which it is taken.
 CondCode Emitter::compare(size_t pc) {
@@ -116,6 +94,11 @@ CondCode Emitter::compare(size_t pc) {
   const InsnInfo& r = row(pc);
   const uint8_t op = r.opcode & 0xf0;
   const bool is64 = r.width == 8;
+  if (in.dst == kCounterRegister) {  // the budget's counter, in the run state
+    a_.ldr(kScratch2, SANDBPF_A64_STATE(remaining));
+    cmp_imm(kScratch2, in.imm, kScratch1);
+    return condition(op);
+  }
   const a64::Gp dst = bpf_reg(in.dst, is64);
   if (r.form == Form::JumpImm) {
     // JMP sign-extends the immediate; JMP32 compares the 32 bits.
@@ -143,23 +126,11 @@ CondCode Emitter::compare(size_t pc) {
 void Emitter::jump(size_t pc) {
   const InsnInfo& r = row(pc);
   const asmjit::Label target = labels_[static_cast<size_t>(program_.target(pc))];
-  const uint64_t charge_count = back_edge_charge(pc);
-
   if (r.form == Form::Ja || r.form == Form::Ja32) {
-    if (charge_count != 0) charge(pc, charge_count);
     a_.b(target);
     return;
   }
-  const CondCode cc = compare(pc);
-  if (charge_count == 0) {
-    branch(cc, target);
-    return;
-  }
-  const asmjit::Label not_taken = a_.newLabel();
-  a_.b(negate(cc), not_taken);
-  charge(pc, charge_count);
-  a_.b(target);
-  a_.bind(not_taken);
+  branch(compare(pc), target);
 }
 
 // x16 holds the helper: r1-r5 are already x0-x4, the sixth argument (x5)
@@ -175,13 +146,18 @@ void Emitter::call_through(size_t pc) {
 }
 
 void Emitter::call_helper(size_t pc) {
+  if (const Insn& in = insn(pc); is_budget_exhausted_call(in)) {
+    // The budget rewrite's exit (jit/rewrites/instruction_budget.hpp).
+    const a64::GpX value = in.off >= 0 ? bpf_x(static_cast<uint8_t>(in.off)) : a64::GpX();
+    a_.b(error_stub(RawError::kBudgetAt, pc, in.off >= 0 ? &value : nullptr));
+    return;
+  }
   const uint64_t id = static_cast<uint32_t>(insn(pc).imm);
   const HelperFunction fn = id < options_.helpers.size() ? options_.helpers[id] : nullptr;
   if (fn == nullptr) {
     a_.b(error_stub(RawError::kUnknownHelper, pc));
     return;
   }
-  if (options_.count_back_edges) charge(pc, 1);
   mov_address(kCallTarget, reinterpret_cast<uint64_t>(fn));
   call_through(pc);
 }
@@ -193,10 +169,12 @@ void Emitter::call_reg(size_t pc) {
   a_.mov(kScratch2, bpf_x(insn(pc).dst));
   cmp_imm(kScratch2, static_cast<int64_t>(options_.helpers.size()), kScratch3);
   branch(CondCode::kHS, unknown);
+  // A misprediction of the check gets id 0 from csel, which is not
+  // predicted (backend.hpp).
+  if (options_.spectre_v1) a_.csel(kScratch2, kScratch2, a64::xzr, CondCode::kLO);
   mov_address(kScratch1, reinterpret_cast<uint64_t>(options_.helpers.data()));
   a_.ldr(kCallTarget, a64::ptr(kScratch1, kScratch2, a64::lsl(3)));
   branch_if_zero(kCallTarget, unknown);
-  if (options_.count_back_edges) charge(pc, 1);
   call_through(pc);
 }
 
@@ -210,7 +188,6 @@ void Emitter::call_local(size_t pc) {
   a_.ldr(kScratch1, SANDBPF_A64_STATE(frame_floor));
   a_.cmp(bpf_x(10), kScratch1);
   branch(CondCode::kLS, error_stub(RawError::kCallDepth, pc));
-  if (options_.count_back_edges) charge(pc, 1);
 
   // Save what the callee writes, two registers per 16-byte slot.
   std::vector<a64::GpX> saved;

@@ -99,10 +99,6 @@ class Emitter {
 
   // Checked mode: call the access check for the slot at pc.
   void check_access(size_t pc, const a64::GpX& base, int32_t off);
-  // Fast mode with a budget: charge `count` instructions, error at pc.
-  void charge(size_t pc, uint64_t count);
-  // The budget charge of the jump at pc when it is taken (0: none).
-  uint64_t back_edge_charge(size_t pc) const;
   // A helper call through x16, then: r0 = x0, stop if the run failed or ended.
   void call_through(size_t pc);
   CondCode compare(size_t pc);

@@ -12,6 +12,9 @@
 //   r3   x2     r7   x20    r11  x9   (the rewrites' hidden register)
 //
 //   x24       the run state (JitRunState*), callee-saved, for the whole run
+//   the budget's counter register (BPF r12, jit/lowered_program.hpp) is the
+//   run state's `remaining`, read and written where the budget rewrite
+//   charges (so helper calls and callbacks need nothing)
 //   x10-x13   scratch of the backend (x5 carries a helper's sixth argument)
 //   x16       the target of indirect calls (helpers, the check function)
 //   x30       the link register: each function saves it on entry

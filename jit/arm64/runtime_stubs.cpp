@@ -69,7 +69,9 @@ Emitter::Emitter(a64::Assembler& a, const LoweredProgram& program, const Backend
     for (size_t pc = entries[f]; pc < end; ++pc) {
       if (program.tail[pc]) continue;
       written_by_function_[f] |= callee_saved_writes(program.insns[pc], program.row(pc));
-      calls_out_[f] |= calls_out(program.row(pc).form, options.mode);
+      // The budget rewrite's exit jumps to a stub and never returns.
+      if (!is_budget_exhausted_call(program.insns[pc]))
+        calls_out_[f] |= calls_out(program.row(pc).form, options.mode);
     }
   }
 }

@@ -1,6 +1,5 @@
 #include "jit/rewrites/constant_blinding.hpp"
 
-#include <limits>
 #include <random>
 #include <vector>
 
@@ -37,81 +36,56 @@ Insn with_src_x(const Insn& in, uint8_t dst, uint8_t src) {
   return out;
 }
 
-// One slot of the output; `target` is an original pc for slots whose
-// offset or immediate must point at it (-1: none).
-struct Slot {
-  Insn insn;
-  int64_t target = -1;
-};
+bool names_a_hidden_register(const Insn& in) {
+  return in.dst == kHiddenRegister || in.src == kHiddenRegister || in.dst == kCounterRegister ||
+         in.src == kCounterRegister;
+}
 
-// The rewritten sequence of the instruction at pc (without offsets yet).
-// `wide` asks for the long form of a conditional jump.
-std::vector<Slot> rewrite(const Program& program, size_t pc, Keys& keys, bool wide) {
-  const Insn& in = program.insns()[pc];
-  const InsnInfo& row = program.row(pc);
+// The rewritten sequence of input slot pc. `wide` asks for the long form
+// of a jump.
+std::vector<RewriteSlot> rewrite(const LoweredProgram& input, size_t pc, Keys& keys, bool wide) {
+  const Insn& in = input.insns[pc];
+  const InsnInfo& row = input.row(pc);
   const uint8_t h = kHiddenRegister;
-  std::vector<Slot> out;
-  auto mov64 = [](uint8_t dst, int32_t imm) { return make_insn(Op::Mov64Imm, dst, 0, 0, imm); };
-  auto xor64 = [](uint8_t dst, int32_t imm) { return make_insn(Op::Xor64Imm, dst, 0, 0, imm); };
+  // Instructions another rewrite made on its own registers carry no
+  // immediate a program chose (and blinding them would clobber r11 while
+  // it is live), as Linux leaves BPF_REG_AX's instructions alone.
+  if (names_a_hidden_register(in)) return unchanged(input, pc, wide);
+  std::vector<RewriteSlot> out;
   auto blinded_hidden = [&](bool is32) {
     const int32_t key = keys.next32();
     if (is32) {
       out.push_back({make_insn(Op::Mov32Imm, h, 0, 0, in.imm ^ key)});
       out.push_back({make_insn(Op::Xor32Imm, h, 0, 0, key)});
     } else {
-      out.push_back({mov64(h, in.imm ^ key)});
-      out.push_back({xor64(h, key)});
+      out.push_back({make_insn(Op::Mov64Imm, h, 0, 0, in.imm ^ key)});
+      out.push_back({make_insn(Op::Xor64Imm, h, 0, 0, key)});
     }
   };
 
   switch (row.form) {
     case Form::AluImm: {
-      const int32_t key = keys.next32();
       if ((row.opcode & 0xf0) == kAluMov) {
+        const int32_t key = keys.next32();
         const bool is64 = row.width == 8;
         out.push_back({make_insn(is64 ? Op::Mov64Imm : Op::Mov32Imm, in.dst, 0, 0, in.imm ^ key)});
         out.push_back({make_insn(is64 ? Op::Xor64Imm : Op::Xor32Imm, in.dst, 0, 0, key)});
         return out;
       }
-      out.push_back({mov64(h, in.imm ^ key)});
-      out.push_back({xor64(h, key)});
+      blinded_hidden(false);
       out.push_back({with_src_x(in, in.dst, h)});
       return out;
     }
     case Form::JumpImm: {
       blinded_hidden(false);
-      Insn jump = with_src_x(in, in.dst, h);
+      const Insn jump = with_src_x(in, in.dst, h);
       if (!wide) {
-        out.push_back({jump, program.target(pc)});
+        out.push_back({jump, input.target(pc)});
         return out;
       }
-      jump.off = 1;
-      out.push_back({jump});
-      out.push_back({make_insn(Op::Ja, 0, 0, 1, 0)});
-      out.push_back({make_insn(Op::Ja32), program.target(pc)});
+      for (const RewriteSlot& slot : wide_jump(jump, input.target(pc))) out.push_back(slot);
       return out;
     }
-    case Form::JumpReg:
-      if (!wide) {
-        out.push_back({in, program.target(pc)});
-        return out;
-      } else {
-        Insn jump = in;
-        jump.off = 1;
-        out.push_back({jump});
-        out.push_back({make_insn(Op::Ja, 0, 0, 1, 0)});
-        out.push_back({make_insn(Op::Ja32), program.target(pc)});
-        return out;
-      }
-    case Form::Ja:
-      out.push_back({wide ? make_insn(Op::Ja32) : in, program.target(pc)});
-      return out;
-    case Form::Ja32:
-    case Form::CallLocal:
-    case Form::LddwFunction:
-      out.push_back({in, program.target(pc)});
-      if (row.form == Form::LddwFunction) out.push_back({program.insns()[pc + 1]});
-      return out;
     case Form::StoreImm: {
       blinded_hidden(false);
       Insn store = in;
@@ -122,7 +96,7 @@ std::vector<Slot> rewrite(const Program& program, size_t pc, Keys& keys, bool wi
       return out;
     }
     case Form::Lddw: {
-      const uint64_t value = program.lddw_imm64(pc);
+      const uint64_t value = input.lddw_imm64(pc);
       const uint64_t key = keys.next64();
       auto lddw = [&](uint8_t dst, uint64_t v) {
         out.push_back({make_insn(Op::Lddw, dst, 0, 0, static_cast<int32_t>(static_cast<uint32_t>(v)))});
@@ -144,71 +118,25 @@ std::vector<Slot> rewrite(const Program& program, size_t pc, Keys& keys, bool wi
       return out;
     }
     default:
-      out.push_back({in});
-      if (is_lddw_form(row.form)) out.push_back({program.insns()[pc + 1]});
-      return out;
+      return unchanged(input, pc, wide);
   }
-}
-
-bool fits16(int64_t value) {
-  return value >= std::numeric_limits<int16_t>::min() && value <= std::numeric_limits<int16_t>::max();
 }
 
 }  // namespace
 
-LoweredProgram blind_constants(const Program& program, uint64_t seed) {
-  const size_t n = program.size();
-  std::vector<uint8_t> wide(n, 0);
-  while (true) {
-    // Lay the program out with the current choice of long jumps. The keys
-    // are drawn again on every pass, so the result depends only on the seed
-    // and the final layout.
-    Keys keys(seed);
-    std::vector<std::vector<Slot>> sequences(n);
-    std::vector<int64_t> start(n + 1, 0);
-    int64_t position = 0;
-    for (size_t pc = 0; pc < n; ++pc) {
-      start[pc] = position;
-      if (program.is_lddw_tail(pc)) continue;
-      sequences[pc] = rewrite(program, pc, keys, wide[pc] != 0);
-      position += static_cast<int64_t>(sequences[pc].size());
-    }
-    start[n] = position;
+LoweredProgram blind_constants(const LoweredProgram& input, uint64_t seed) {
+  Keys keys(seed);
+  // relayout() asks for every slot in order on each layout pass; the keys
+  // start over with each pass (at slot 0), so the result depends only on
+  // the seed and the final layout.
+  return relayout(input, [&](size_t pc, bool wide) {
+    if (pc == 0) keys = Keys(seed);
+    return rewrite(input, pc, keys, wide);
+  });
+}
 
-    bool widened = false;
-    LoweredProgram out;
-    out.uses_hidden_register = true;
-    for (size_t pc = 0; pc < n; ++pc) {
-      for (size_t i = 0; i < sequences[pc].size(); ++i) {
-        Slot slot = sequences[pc][i];
-        const int64_t here = static_cast<int64_t>(out.insns.size());
-        // The slot after an lddw's first slot is its second.
-        const bool is_tail = i > 0 && !out.tail.back() && is_lddw(out.insns.back());
-        if (slot.target >= 0) {
-          const int64_t delta = start[static_cast<size_t>(slot.target)] - (here + 1);
-          const InsnInfo* row = find_row(slot.insn);
-          if (row->form == Form::Ja || row->form == Form::JumpReg) {
-            if (!fits16(delta)) {
-              wide[pc] = 1;
-              widened = true;
-            }
-            slot.insn.off = static_cast<int16_t>(delta);
-          } else {
-            slot.insn.imm = static_cast<int32_t>(delta);
-          }
-        }
-        out.insns.push_back(slot.insn);
-        out.tail.push_back(is_tail ? 1 : 0);
-        out.ops.push_back(is_tail ? Op::Lddw : find_row(slot.insn)->op);
-        out.origin.push_back(static_cast<uint32_t>(pc));
-        out.counted.push_back(i == 0 ? 1 : 0);
-      }
-    }
-    if (widened) continue;
-    for (uint32_t entry : program.function_entries())
-      out.function_entries.push_back(static_cast<uint32_t>(start[entry]));
-    return out;
-  }
+LoweredProgram blind_constants(const Program& program, uint64_t seed) {
+  return blind_constants(LoweredProgram::from(program), seed);
 }
 
 }  // namespace sandbpf

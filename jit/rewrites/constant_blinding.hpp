@@ -27,12 +27,16 @@
 #include <cstdint>
 
 #include "jit/lowered_program.hpp"
+#include "jit/rewrites/relayout.hpp"
 #include "vm/program.hpp"
 
 namespace sandbpf {
 
 // `seed` 0 draws the keys from std::random_device; any other value makes
 // the rewrite deterministic (tests).
+// Instructions on the hidden or counter register (another rewrite's) are
+// left as they are.
 LoweredProgram blind_constants(const Program& program, uint64_t seed = 0);
+LoweredProgram blind_constants(const LoweredProgram& input, uint64_t seed = 0);
 
 }  // namespace sandbpf

@@ -1,4 +1,5 @@
-// Jumps, calls (helpers by id, callx, local calls) and instruction budgets
+// Jumps, calls (helpers by id, callx, local calls), checked mode's budget
+// blocks and the budget rewrite's exit
 // (exit and the functions' prologues are in runtime_stubs.cpp).
 //
 // A local call checks the depth limit on r10 itself (r10 = stack top -
@@ -26,24 +27,6 @@ void Emitter::budget_block(size_t leader, uint32_t count) {
   a_.emit(sd(kScratch1, kState, SANDBPF_RV_STATE(remaining)));
 }
 
-void Emitter::charge(size_t pc, uint64_t count) {
-  const Label out = error_stub(RawError::kBudgetAt, pc);
-  a_.emit(ld(kScratch0, kState, SANDBPF_RV_STATE(remaining)));
-  a_.li(kScratch2, static_cast<int64_t>(count));
-  a_.emit(sub(kScratch1, kScratch0, kScratch2));
-  a_.branch(Cond::kLtu, kScratch0, kScratch2, out);
-  a_.emit(sd(kScratch1, kState, SANDBPF_RV_STATE(remaining)));
-}
-
-// The interpreter charges a taken backward jump with its distance in the
-// program as loaded.
-uint64_t Emitter::back_edge_charge(size_t pc) const {
-  if (!options_.count_back_edges) return 0;
-  const int64_t target = program_.target(pc);
-  if (target > static_cast<int64_t>(pc)) return 0;
-  return program_.origin[pc] + 1 - program_.origin[static_cast<size_t>(target)];
-}
-
 // JMP compares 64-bit registers with sign-extended immediates. JMP32
 // compares the low halves: both sides are sign-extended from bit 31, which
 // keeps the signed order and also the unsigned one (the values with bit
@@ -54,6 +37,11 @@ Emitter::Comparison Emitter::compare(size_t pc) {
   const uint8_t op = r.opcode & 0xf0;
   const bool is64 = r.width == 8;
   const bool by_imm = r.form == Form::JumpImm;
+  if (in.dst == kCounterRegister) {  // the budget's counter, in the run state
+    a_.emit(ld(kScratch2, kState, SANDBPF_RV_STATE(remaining)));
+    a_.li(kScratch1, in.imm);
+    return {op == kJmpJge ? Cond::kGeu : Cond::kLtu, kScratch2, kScratch1};
+  }
   const Reg dst = bpf_reg(in.dst);
 
   if (op == kJmpJset) {
@@ -104,23 +92,12 @@ Emitter::Comparison Emitter::compare(size_t pc) {
 void Emitter::jump(size_t pc) {
   const InsnInfo& r = row(pc);
   const Label target = labels_[static_cast<size_t>(program_.target(pc))];
-  const uint64_t charge_count = back_edge_charge(pc);
-
   if (r.form == Form::Ja || r.form == Form::Ja32) {
-    if (charge_count != 0) charge(pc, charge_count);
     a_.jump(target);
     return;
   }
   const Comparison c = compare(pc);
-  if (charge_count == 0) {
-    a_.branch(c.cond, c.a, c.b, target);
-    return;
-  }
-  const Label not_taken = a_.new_label();
-  a_.branch(negate(c.cond), c.a, c.b, not_taken);
-  charge(pc, charge_count);
-  a_.jump(target);
-  a_.bind(not_taken);
+  a_.branch(c.cond, c.a, c.b, target);
 }
 
 // r1-r5 are already a0-a4; the sixth argument (a5) is the RunContext. The
@@ -136,13 +113,19 @@ void Emitter::helper_call(size_t pc, Reg function) {
 }
 
 void Emitter::call_helper(size_t pc) {
+  if (const Insn& in = insn(pc); is_budget_exhausted_call(in)) {
+    // The budget rewrite's exit (jit/rewrites/instruction_budget.hpp).
+    std::optional<Reg> value;
+    if (in.off >= 0) value = bpf_reg(static_cast<uint8_t>(in.off));
+    a_.jump(error_stub(RawError::kBudgetAt, pc, value));
+    return;
+  }
   const uint64_t id = static_cast<uint32_t>(insn(pc).imm);
   const HelperFunction fn = id < options_.helpers.size() ? options_.helpers[id] : nullptr;
   if (fn == nullptr) {
     a_.jump(error_stub(RawError::kUnknownHelper, pc));
     return;
   }
-  if (options_.count_back_edges) charge(pc, 1);
   a_.load_literal(kScratch3, reinterpret_cast<uint64_t>(fn));
   helper_call(pc, kScratch3);
 }
@@ -154,11 +137,19 @@ void Emitter::call_reg(size_t pc) {
   a_.li(kScratch0, static_cast<int64_t>(options_.helpers.size()));
   a_.branch(Cond::kGeu, id, kScratch0, unknown);
   a_.load_literal(kScratch3, reinterpret_cast<uint64_t>(options_.helpers.data()));
-  a_.emit(slli(kScratch1, id, 3));
+  if (options_.spectre_v1) {
+    // id & -(id < count): the id itself after the check, 0 when the check
+    // was mispredicted (backend.hpp).
+    a_.emit(sltu(kScratch2, id, kScratch0));
+    a_.emit(neg(kScratch2, kScratch2));
+    a_.emit(and_(kScratch2, id, kScratch2));
+    a_.emit(slli(kScratch1, kScratch2, 3));
+  } else {
+    a_.emit(slli(kScratch1, id, 3));
+  }
   a_.emit(add(kScratch3, kScratch3, kScratch1));
   a_.emit(ld(kScratch3, kScratch3, 0));
   a_.branch(Cond::kEq, kScratch3, kZero, unknown);
-  if (options_.count_back_edges) charge(pc, 1);
   helper_call(pc, kScratch3);
 }
 
@@ -168,7 +159,6 @@ void Emitter::call_local(size_t pc) {
 
   a_.emit(ld(kScratch0, kState, SANDBPF_RV_STATE(frame_floor)));
   a_.branch(Cond::kGeu, kScratch0, bpf_reg(10), error_stub(RawError::kCallDepth, pc));
-  if (options_.count_back_edges) charge(pc, 1);
 
   // Save what the callee writes.
   std::vector<Reg> saved;

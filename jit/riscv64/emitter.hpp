@@ -77,10 +77,6 @@ class Emitter {
   // mode first calls the access check for the slot at pc (with the
   // address in t1, which then is the base).
   std::pair<Reg, int32_t> address(size_t pc, Reg base, int16_t off);
-  // Fast mode with a budget: charge `count` instructions, error at pc.
-  void charge(size_t pc, uint64_t count);
-  // The budget charge of the jump at pc when it is taken (0: none).
-  uint64_t back_edge_charge(size_t pc) const;
   // Calls the helper whose address is in `function` (not a0-a5).
   void helper_call(size_t pc, Reg function);
   // Compares the operands of the conditional jump at pc: the branch to

@@ -11,6 +11,9 @@
 //   r3   a2 (x12)   r7   s2 (x18)   r11  t3 (x28)  (the rewrites' hidden register)
 //
 //   s6        the run state (JitRunState*), callee-saved, for the whole run
+//   the budget's counter register (BPF r12, jit/lowered_program.hpp) is the
+//   run state's `remaining`, read and written where the budget rewrite
+//   charges (so helper calls and callbacks need nothing)
 //   t0-t2,t4  scratch of the backend
 //   t5        link register of the checked-access stub (so that checking
 //             an access does not clobber ra)

@@ -59,7 +59,8 @@ Emitter::Emitter(Assembler& a, const LoweredProgram& program, const BackendOptio
     for (size_t pc = entries[f]; pc < end; ++pc) {
       if (program.tail[pc]) continue;
       written_by_function_[f] |= callee_saved_writes(program.insns[pc], program.row(pc));
-      if (calls(program.row(pc).form)) saves_ra_[f] = 1;
+      // The budget rewrite's exit jumps to a stub and never returns.
+      if (calls(program.row(pc).form) && !is_budget_exhausted_call(program.insns[pc])) saves_ra_[f] = 1;
     }
   }
 }

@@ -32,6 +32,7 @@
 
 #include "jit/arm64/backend.hpp"
 #include "jit/lowered_program.hpp"
+#include "jit/rewrites/instruction_budget.hpp"
 #include "loader/assembler.hpp"
 #include "jit/tests/golden_cases.hpp"
 #include "loader/disassembler.hpp"
@@ -42,7 +43,7 @@ namespace {
 
 struct Golden {
   const char* bpf;   // program text; its first instruction is measured
-  const char* mode;  // "fast", "checked", "fast+budget"; "+lse" selects LSE atomics
+  const char* mode;  // "fast", "checked", "fast+budget", "fast+spectre"; "+lse" selects LSE atomics
   const char* words; // the instruction words, in hex
   const char* a64;   // objdump's text, instructions separated by "; "
 };
@@ -804,14 +805,17 @@ constexpr Golden kGolden[] = {
      "f940070a f1000d4a 540000a3 f900070a 91000400",
      "ldr x10, [x24, #8]; subs x10, x10, #0x3; b.cc 0x1c; str x10, [x24, #8]; add x0, x0, #0x1"},
     {"ja -1\nexit", "fast+budget",
-     "f940070a f100054a 54000083 f900070a 17fffffc",
-     "ldr x10, [x24, #8]; subs x10, x10, #0x1; b.cc 0x18; str x10, [x24, #8]; b 0x0"},
+     "f940070b f100057f 54000083 d100056b f900070b 17fffffb 14000002",
+     "ldr x11, [x24, #8]; cmp x11, #0x1; b.cc 0x18; sub x11, x11, #0x1; str x11, [x24, #8]; b 0x0; b 0x20"},
     {"jne %r1, 0, -1\nexit", "fast+budget",
-     "f100001f 540000c0 f940070a f100054a 54000083 f900070a 17fffffa",
-     "cmp x0, #0x0; b.eq 0x1c; ldr x10, [x24, #8]; subs x10, x10, #0x1; b.cc 0x20; str x10, [x24, #8]; b 0x0"},
+     "f100001f 54000100 f940070b f100057f 54000083 d100056b f900070b 17fffff9 14000002",
+     "cmp x0, #0x0; b.eq 0x24; ldr x11, [x24, #8]; cmp x11, #0x1; b.cc 0x20; sub x11, x11, #0x1; str x11, [x24, #8]; b 0x0; b 0x28"},
     {"call 1\nexit", "fast+budget",
-     "f81f0ffe f940070a f100054a 54000163 f900070a 58000210 f9000f17 f9403b05 d63f0200 aa0003e7 b9402b0a 350000ca",
-     "str x30, [sp, #-16]!; ldr x10, [x24, #8]; subs x10, x10, #0x1; b.cc 0x38; str x10, [x24, #8]; ldr x16, 0x54; str x23, [x24, #24]; ldr x5, [x24, #112]; blr x16; mov x7, x0; ldr w10, [x24, #40]; cbnz w10, 0x44"},
+     "f81f0ffe f940070b f100057f 54000042 1400000c d100056b f900070b 58000250 f9000f17 f9403b05 d63f0200 aa0003e7 b9402b0a 350000ea",
+     "str x30, [sp, #-16]!; ldr x11, [x24, #8]; cmp x11, #0x1; b.cs 0x14; b 0x40; sub x11, x11, #0x1; str x11, [x24, #8]; ldr x16, 0x64; str x23, [x24, #24]; ldr x5, [x24, #112]; blr x16; mov x7, x0; ldr w10, [x24, #40]; cbnz w10, 0x50"},
+    {"call %r1\nexit\n", "fast+spectre",
+     "f81f0ffe aa0003eb f100217f 540001a2 9a9f316b 5800024a f86b7950 b4000130 f9000f17 f9403b05 d63f0200 aa0003e7 b9402b0a 350000ea",
+     "str x30, [sp, #-16]!; mov x11, x0; cmp x11, #0x8; b.cs 0x40; csel x11, x11, xzr, cc; ldr x10, 0x5c; ldr x16, [x10, x11, lsl #3]; cbz x16, 0x40; str x23, [x24, #24]; ldr x5, [x24, #112]; blr x16; mov x7, x0; ldr w10, [x24, #40]; cbnz w10, 0x50"},
 };
 // END GOLDEN
 // clang-format on
@@ -862,18 +866,24 @@ std::vector<uint8_t> emit_first(const std::string& bpf, const std::string& mode)
   if (!program) return {};
   BackendOptions options;
   options.mode = mode.starts_with("checked") ? ExecMode::kChecked : ExecMode::kFast;
-  options.count_back_edges = mode.starts_with("fast+budget");
+  options.spectre_v1 = mode.starts_with("fast+spectre");
   options.helpers = helper_table();
   options.check_access = &fake_check;
   // Never kAuto: the table must not depend on the host's CPU.
   options.arm64_atomics = mode.ends_with("+lse") ? Arm64Atomics::kLse : Arm64Atomics::kExclusive;
-  auto code = arm64::compile(LoweredProgram::from(*program), options);
+  // Fast mode with a budget: the budget rewrite's charges
+  // (jit/rewrites/instruction_budget.hpp), as the driver lowers it.
+  const LoweredProgram lowered = mode.starts_with("fast+budget") ? charge_instruction_budget(LoweredProgram::from(*program))
+                                                       : LoweredProgram::from(*program);
+  auto code = arm64::compile(lowered, options);
   EXPECT_TRUE(code) << bpf << ": " << code.error().to_string();
   if (!code) return {};
   const size_t next = is_lddw_form(program->row(0).form) ? 2 : 1;
   EXPECT_LT(next, program->size()) << "the measured instruction must not be the last";
   if (next >= program->size()) return {};
-  return {code->bytes.begin() + code->slot_offsets[0], code->bytes.begin() + code->slot_offsets[next]};
+  // The slots of the first instruction as loaded end where the next one's start.
+  const auto end = static_cast<size_t>(lowered.slot_of(static_cast<uint32_t>(next)));
+  return {code->bytes.begin() + code->slot_offsets[0], code->bytes.begin() + code->slot_offsets[end]};
 }
 
 // objdump's disassembly of each snippet: instruction texts, whitespace
@@ -1031,6 +1041,8 @@ std::vector<std::pair<std::string, std::string>> case_programs() {
       {"ja -1\nexit", "fast+budget"},
       {"jne %r1, 0, -1\nexit", "fast+budget"},
       {"call 1\nexit", "fast+budget"},
+      // Spectre v1: callx clamps the helper id after checking it.
+      {"call %r1\nexit\n", "fast+spectre"},
   };
   for (const auto& extra : extras) cases.push_back({extra[0], extra[1]});
   return cases;

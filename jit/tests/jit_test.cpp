@@ -247,6 +247,50 @@ TEST(jit, BudgetsRunOutWhereTheInterpretersDo) {
   }
 }
 
+// Fast mode's budget is the budget rewrite (jit/rewrites/instruction_budget.hpp):
+// blinded or not, it runs out where the interpreter's does, and a call
+// that cannot be charged still reports first what the interpreter checks
+// before charging (the helper id, the call depth).
+TEST(jit, FastBudgetsChargeAsTheInterpreterDoes) {
+  for (uint64_t limit = 1; limit <= 40; ++limit) {
+    RunSetup s;
+    s.limits = {limit};
+    s.blind = true;
+    const Both both = run_both(sum_loop(10), ExecMode::kFast, s);
+    EXPECT_EQ(both.jit, both.interpreter) << "blinded, fast, budget " << limit;
+  }
+  // Recursion: 7 calls fit in 8 frames; the 8th exceeds the depth.
+  const std::vector<Insn> recursion = {I(Op::CallLocal, 0, 0, 0, 1), I(Op::Exit),
+                                       I(Op::CallLocal, 0, 0, 0, -1), I(Op::Exit)};
+  RunSetup s;
+  s.limits = {6};
+  EXPECT_BOTH(run_both(recursion, ExecMode::kFast, s), "insn 2: instruction budget of 6 exhausted");
+  s.limits = {7};
+  EXPECT_BOTH(run_both(recursion, ExecMode::kFast, s),
+              "insn 2: call local: call depth exceeds the limit of 8 frames");
+  for (uint64_t limit = 1; limit <= 10; ++limit) {
+    s.limits = {limit};
+    const Both both = run_both(recursion, ExecMode::kFast, s);
+    EXPECT_EQ(both.jit, both.interpreter) << "recursion, budget " << limit;
+  }
+  // The first call spends the budget of 1; the second names no helper.
+  std::array<HelperFunction, 4> helpers = {nullptr, nullptr, nullptr, add_helper};
+  RunSetup h;
+  h.env.helpers = helpers;
+  h.limits = {1};
+  EXPECT_BOTH(run_both({I(Op::CallHelper, 0, 0, 0, 3), I(Op::CallHelper, 0, 0, 0, 7), I(Op::Exit)},
+                       ExecMode::kFast, h),
+              "insn 1: call 7: unknown helper id 7");
+  EXPECT_BOTH(run_both({I(Op::CallHelper, 0, 0, 0, 3), I(Op::Mov64Imm, 2, 0, 0, 99), I(Op::CallReg, 2),
+                        I(Op::Exit)},
+                       ExecMode::kFast, h),
+              "insn 2: call %r2: unknown helper id 99");
+  EXPECT_BOTH(run_both({I(Op::CallHelper, 0, 0, 0, 3), I(Op::Mov64Imm, 2, 0, 0, 3), I(Op::CallReg, 2),
+                        I(Op::Exit)},
+                       ExecMode::kFast, h),
+              "insn 2: instruction budget of 1 exhausted");
+}
+
 TEST(jit, CheckedModeRefusesWhatTheInterpreterRefuses) {
   Memory mem(16);
   RunSetup s;

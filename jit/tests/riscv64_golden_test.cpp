@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "jit/lowered_program.hpp"
+#include "jit/rewrites/instruction_budget.hpp"
 #include "jit/rewrites/constant_blinding.hpp"
 #include "jit/riscv64/encoding.hpp"
 #include "jit/riscv64/backend.hpp"
@@ -45,7 +46,7 @@ namespace {
 
 struct Golden {
   const char* bpf;   // program text; its first instruction is measured
-  const char* mode;  // "fast", "checked" or "fast+budget"
+  const char* mode;  // "fast", "checked", "fast+budget" or "fast+spectre"
   const char* hex;   // the bytes
   const char* text;  // objdump's text, instructions separated by "; "
 };
@@ -675,14 +676,17 @@ constexpr Golden kGolden[] = {
      "83 32 8b 00 13 83 d2 ff 63 ea 62 00 23 34 6b 00 13 05 15 00",
      "ld t0,8(s6); add t1,t0,-3; bltu t0,t1,0x1c; sd t1,8(s6); add a0,a0,1"},
     {"ja -1\nexit", "fast+budget",
-     "83 32 8b 00 93 03 10 00 33 83 72 40 63 e8 72 00 23 34 6b 00 6f f0 df fe",
-     "ld t0,8(s6); li t2,1; sub t1,t0,t2; bltu t0,t2,0x1c; sd t1,8(s6); j 0x0"},
+     "83 33 8b 00 13 03 10 00 63 e8 63 00 93 83 f3 ff 23 34 7b 00 6f f0 df fe 6f 00 80 00",
+     "ld t2,8(s6); li t1,1; bltu t2,t1,0x18; add t2,t2,-1; sd t2,8(s6); j 0x0; j 0x20"},
     {"jne %r1, 0, -1\nexit", "fast+budget",
-     "63 0e 05 00 83 32 8b 00 93 03 10 00 33 83 72 40 63 e8 72 00 23 34 6b 00 6f f0 9f fe",
-     "beqz a0,0x1c; ld t0,8(s6); li t2,1; sub t1,t0,t2; bltu t0,t2,0x20; sd t1,8(s6); j 0x0"},
+     "63 00 05 02 83 33 8b 00 13 03 10 00 63 e8 63 00 93 83 f3 ff 23 34 7b 00 6f f0 9f fe 6f 00 80 00",
+     "beqz a0,0x20; ld t2,8(s6); li t1,1; bltu t2,t1,0x1c; add t2,t2,-1; sd t2,8(s6); j 0x0; j 0x24"},
     {"call 1\nexit", "fast+budget",
-     "13 01 01 ff 23 34 11 00 83 32 8b 00 93 03 10 00 33 83 72 40 63 ea 72 02 23 34 6b 00 97 0e 00 00 83 be 8e 05 23 3c 5b 01 83 37 0b 07 e7 80 0e 00 93 07 05 00 83 22 8b 02 63 92 02 02",
-     "add sp,sp,-16; sd ra,8(sp); ld t0,8(s6); li t2,1; sub t1,t0,t2; bltu t0,t2,0x48; sd t1,8(s6); auipc t4,0x0; ld t4,88(t4); sd s5,24(s6); ld a5,112(s6); jalr t4; mv a5,a0; lw t0,40(s6); bnez t0,0x5c"},
+     "13 01 01 ff 23 34 11 00 83 33 8b 00 13 03 10 00 63 f4 63 00 6f 00 80 03 93 83 f3 ff 23 34 7b 00 97 0e 00 00 83 be 4e 05 23 3c 5b 01 83 37 0b 07 e7 80 0e 00 93 07 05 00 83 22 8b 02 63 92 02 02",
+     "add sp,sp,-16; sd ra,8(sp); ld t2,8(s6); li t1,1; bgeu t2,t1,0x18; j 0x4c; add t2,t2,-1; sd t2,8(s6); auipc t4,0x0; ld t4,84(t4); sd s5,24(s6); ld a5,112(s6); jalr t4; mv a5,a0; lw t0,40(s6); bnez t0,0x60"},
+    {"call %r1\nexit\n", "fast+spectre",
+     "13 01 01 ff 23 34 11 00 93 02 80 00 63 76 55 04 97 0e 00 00 83 be 4e 07 b3 33 55 00 b3 03 70 40 b3 73 75 00 13 93 33 00 b3 8e 6e 00 83 be 0e 00 63 84 0e 02 23 3c 5b 01 83 37 0b 07 e7 80 0e 00 93 07 05 00 83 22 8b 02 63 94 02 02",
+     "add sp,sp,-16; sd ra,8(sp); li t0,8; bgeu a0,t0,0x58; auipc t4,0x0; ld t4,116(t4); sltu t2,a0,t0; neg t2,t2; and t2,a0,t2; sll t1,t2,0x3; add t4,t4,t1; ld t4,0(t4); beqz t4,0x58; sd s5,24(s6); ld a5,112(s6); jalr t4; mv a5,a0; lw t0,40(s6); bnez t0,0x70"},
 };
 // END GOLDEN
 // clang-format on
@@ -719,16 +723,22 @@ std::vector<uint8_t> emit_first(const std::string& bpf, const std::string& mode)
   if (!program) return {};
   BackendOptions options;
   options.mode = mode == "checked" ? ExecMode::kChecked : ExecMode::kFast;
-  options.count_back_edges = mode == "fast+budget";
+  options.spectre_v1 = mode == "fast+spectre";
   options.helpers = helper_table();
   options.check_access = &fake_check;
-  auto code = riscv64::compile(LoweredProgram::from(*program), options);
+  // Fast mode with a budget: the budget rewrite's charges
+  // (jit/rewrites/instruction_budget.hpp), as the driver lowers it.
+  const LoweredProgram lowered = mode == "fast+budget" ? charge_instruction_budget(LoweredProgram::from(*program))
+                                                       : LoweredProgram::from(*program);
+  auto code = riscv64::compile(lowered, options);
   EXPECT_TRUE(code) << code.error().to_string();
   if (!code) return {};
   const size_t next = is_lddw_form(program->row(0).form) ? 2 : 1;
   EXPECT_LT(next, program->size()) << "the measured instruction must not be the last";
   if (next >= program->size()) return {};
-  return {code->bytes.begin() + code->slot_offsets[0], code->bytes.begin() + code->slot_offsets[next]};
+  // The slots of the first instruction as loaded end where the next one's start.
+  const auto end = static_cast<size_t>(lowered.slot_of(static_cast<uint32_t>(next)));
+  return {code->bytes.begin() + code->slot_offsets[0], code->bytes.begin() + code->slot_offsets[end]};
 }
 
 constexpr const char* kObjdump = "/usr/bin/riscv64-linux-gnu-objdump";
@@ -855,6 +865,8 @@ std::vector<std::pair<std::string, std::string>> case_programs() {
       {"ja -1\nexit", "fast+budget"},
       {"jne %r1, 0, -1\nexit", "fast+budget"},
       {"call 1\nexit", "fast+budget"},
+      // Spectre v1: callx clamps the helper id after checking it.
+      {"call %r1\nexit\n", "fast+spectre"},
   };
   for (const auto& extra : extras) cases.push_back({extra[0], extra[1]});
   return cases;

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "jit/lowered_program.hpp"
+#include "jit/rewrites/instruction_budget.hpp"
 #include "jit/x86_64/backend.hpp"
 #include "loader/assembler.hpp"
 #include "jit/tests/golden_cases.hpp"
@@ -42,7 +43,7 @@ namespace {
 
 struct Golden {
   const char* bpf;   // program text; its first instruction is measured
-  const char* mode;  // "fast", "checked" or "fast+budget"
+  const char* mode;  // "fast", "checked", "fast+budget" or "fast+spectre"
   const char* hex;   // the bytes, "@TABLE@" standing for the helper table's address
   const char* x86;   // objdump's text, instructions separated by "; "
 };
@@ -699,14 +700,17 @@ constexpr Golden kGolden[] = {
      "49 83 6c 24 08 03 0f 82 09 00 00 00 48 83 c7 01",
      "sub QWORD PTR [r12+0x8],0x3; jb 0x15; add rdi,0x1"},
     {"ja -1\nexit", "fast+budget",
-     "49 83 6c 24 08 01 0f 82 03 00 00 00 eb f2",
-     "sub QWORD PTR [r12+0x8],0x1; jb 0xf; jmp 0x0"},
+     "49 83 7c 24 08 01 0f 82 08 00 00 00 49 83 6c 24 08 01 eb ec e9 01 00 00 00",
+     "cmp QWORD PTR [r12+0x8],0x1; jb 0x14; sub QWORD PTR [r12+0x8],0x1; jmp 0x0; jmp 0x1a"},
     {"jne %r1, 0, -1\nexit", "fast+budget",
-     "48 85 ff 0f 84 0e 00 00 00 49 83 6c 24 08 01 0f 82 03 00 00 00 eb e9",
-     "test rdi,rdi; je 0x17; sub QWORD PTR [r12+0x8],0x1; jb 0x18; jmp 0x0"},
+     "48 85 ff 0f 84 19 00 00 00 49 83 7c 24 08 01 0f 82 08 00 00 00 49 83 6c 24 08 01 eb e3 e9 01 00 00 00",
+     "test rdi,rdi; je 0x22; cmp QWORD PTR [r12+0x8],0x1; jb 0x1d; sub QWORD PTR [r12+0x8],0x1; jmp 0x0; jmp 0x23"},
     {"call 1\nexit", "fast+budget",
-     "49 83 6c 24 08 01 0f 82 24 00 00 00 49 89 6c 24 18 4d 8b 4c 24 70 49 ba 88 77 66 55 44 33 22 11 41 ff d2 41 83 7c 24 28 00 0f 85 15 00 00 00",
-     "sub QWORD PTR [r12+0x8],0x1; jb 0x30; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; movabs r10,0x1122334455667788; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x44"},
+     "49 83 7c 24 08 01 0f 82 2a 00 00 00 49 83 6c 24 08 01 49 89 6c 24 18 4d 8b 4c 24 70 49 ba 88 77 66 55 44 33 22 11 41 ff d2 41 83 7c 24 28 00 0f 85 15 00 00 00",
+     "cmp QWORD PTR [r12+0x8],0x1; jb 0x36; sub QWORD PTR [r12+0x8],0x1; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; movabs r10,0x1122334455667788; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x4a"},
+    {"call %r1\nexit\n", "fast+spectre",
+     "49 89 fb 49 83 fb 08 0f 83 37 00 00 00 4d 19 d2 4d 21 d3 49 ba @TABLE@ 4f 8b 14 da 4d 85 d2 0f 84 1a 00 00 00 49 89 6c 24 18 4d 8b 4c 24 70 41 ff d2 41 83 7c 24 28 00 0f 85 1a 00 00 00",
+     "mov r11,rdi; cmp r11,0x8; jae 0x44; sbb r10,r10; and r11,r10; movabs r10,@TABLE@; mov r10,QWORD PTR [r10+r11*8]; test r10,r10; je 0x44; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x5d"},
 };
 // END GOLDEN
 // clang-format on
@@ -769,16 +773,22 @@ std::vector<uint8_t> emit_first(const std::string& bpf, const std::string& mode)
   if (!program) return {};
   BackendOptions options;
   options.mode = mode == "checked" ? ExecMode::kChecked : ExecMode::kFast;
-  options.count_back_edges = mode == "fast+budget";
+  options.spectre_v1 = mode == "fast+spectre";
   options.helpers = helper_table();
   options.check_access = &fake_check;
-  auto code = x86_64::compile(LoweredProgram::from(*program), options);
+  // Fast mode with a budget: the budget rewrite's charges
+  // (jit/rewrites/instruction_budget.hpp), as the driver lowers it.
+  const LoweredProgram lowered = mode == "fast+budget" ? charge_instruction_budget(LoweredProgram::from(*program))
+                                                       : LoweredProgram::from(*program);
+  auto code = x86_64::compile(lowered, options);
   EXPECT_TRUE(code) << code.error().to_string();
   if (!code) return {};
   const size_t next = is_lddw_form(program->row(0).form) ? 2 : 1;
   EXPECT_LT(next, program->size()) << "the measured instruction must not be the last";
   if (next >= program->size()) return {};
-  return {code->bytes.begin() + code->slot_offsets[0], code->bytes.begin() + code->slot_offsets[next]};
+  // The slots of the first instruction as loaded end where the next one's start.
+  const auto end = static_cast<size_t>(lowered.slot_of(static_cast<uint32_t>(next)));
+  return {code->bytes.begin() + code->slot_offsets[0], code->bytes.begin() + code->slot_offsets[end]};
 }
 
 // objdump's disassembly of each snippet: the instruction texts, whitespace
@@ -906,6 +916,8 @@ std::vector<std::pair<std::string, std::string>> case_programs() {
       {"ja -1\nexit", "fast+budget"},
       {"jne %r1, 0, -1\nexit", "fast+budget"},
       {"call 1\nexit", "fast+budget"},
+      // Spectre v1: callx clamps the helper id after checking it.
+      {"call %r1\nexit\n", "fast+spectre"},
   };
   for (const auto& extra : extras) cases.push_back({extra[0], extra[1]});
   return cases;

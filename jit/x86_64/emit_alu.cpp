@@ -24,6 +24,12 @@ void Emitter::mov_imm64(const x86::Gp& dst, uint64_t value) {
 void Emitter::alu(size_t pc) {
   const Insn& in = insn(pc);
   const InsnInfo& r = row(pc);
+  // The budget's counter register lives in the run state (registers.hpp);
+  // the budget rewrite only subtracts immediates from it.
+  if (in.dst == kCounterRegister) {
+    a_.sub(SANDBPF_STATE(remaining), in.imm);
+    return;
+  }
   const bool is64 = r.width == 8;
   const bool by_imm = r.form == Form::AluImm;
   const uint8_t op = r.opcode & 0xf0;

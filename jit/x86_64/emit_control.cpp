@@ -1,5 +1,5 @@
-// Jumps, calls (helpers by id, callx, local calls), exit, and instruction
-// budgets.
+// Jumps, calls (helpers by id, callx, local calls), exit, checked mode's
+// budget blocks and the budget rewrite's exit (jit/rewrites/instruction_budget.hpp).
 //
 // Frames: every function's code ends each exit with `ret`. A local call
 // checks the depth limit on r10 itself (r10 = stack top - depth * frame
@@ -42,26 +42,6 @@ void Emitter::budget_block(size_t leader, uint32_t count) {
   a_.jb(out);
 }
 
-void Emitter::charge(size_t pc, uint64_t count) {
-  const asmjit::Label out = error_stub(RawError::kBudgetAt, pc);
-  if (count <= 0x7fffffff) {
-    a_.sub(SANDBPF_STATE(remaining), static_cast<int32_t>(count));
-  } else {
-    a_.mov(kScratch2, asmjit::imm(count));
-    a_.sub(SANDBPF_STATE(remaining), kScratch2);
-  }
-  a_.jb(out);
-}
-
-// The interpreter charges a taken backward jump with its distance in the
-// program as loaded.
-uint64_t Emitter::back_edge_charge(size_t pc) const {
-  if (!options_.count_back_edges) return 0;
-  const int64_t target = program_.target(pc);
-  if (target > static_cast<int64_t>(pc)) return 0;
-  return program_.origin[pc] + 1 - program_.origin[static_cast<size_t>(target)];
-}
-
 // Compares the operands of the conditional jump at pc; returns the
 // condition under which it is taken.
 x86::CondCode Emitter::compare(size_t pc) {
@@ -69,6 +49,10 @@ x86::CondCode Emitter::compare(size_t pc) {
   const InsnInfo& r = row(pc);
   const uint8_t op = r.opcode & 0xf0;
   const bool is64 = r.width == 8;
+  if (in.dst == kCounterRegister) {  // the budget's counter, in the run state
+    a_.cmp(SANDBPF_STATE(remaining), in.imm);
+    return condition(op);
+  }
   const x86::Gp dst = is64 ? bpf_reg(in.dst) : x86::Gp(bpf_reg(in.dst).r32());
   if (r.form == Form::JumpImm) {
     // Immediates are sign-extended (JMP) or compared as 32 bits (JMP32):
@@ -87,32 +71,29 @@ x86::CondCode Emitter::compare(size_t pc) {
 void Emitter::jump(size_t pc) {
   const InsnInfo& r = row(pc);
   const asmjit::Label target = labels_[static_cast<size_t>(program_.target(pc))];
-  const uint64_t charge_count = back_edge_charge(pc);
-
   if (r.form == Form::Ja || r.form == Form::Ja32) {
-    if (charge_count != 0) charge(pc, charge_count);
     a_.jmp(target);
     return;
   }
-  const x86::CondCode cc = compare(pc);
-  if (charge_count == 0) {
-    a_.j(cc, target);
-    return;
-  }
-  const asmjit::Label not_taken = a_.newLabel();
-  a_.j(x86::negateCond(cc), not_taken);
-  charge(pc, charge_count);
-  a_.jmp(target);
-  a_.bind(not_taken);
+  a_.j(compare(pc), target);
 }
 
 // jcc +1 ; ja T  ->  j!cc T (falling through where jcc would have jumped).
+// Also jcc +1 ; EXHAUSTED  ->  j!cc to the exit's stub.
 size_t Emitter::fused_branch(size_t pc, size_t available) {
   if (available < 2 || !is_conditional_jump(row(pc).form) || program_.target(pc) != static_cast<int64_t>(pc) + 2)
     return 0;
+  if (program_.tail[pc + 1]) return 0;
+  // jcc +1 ; EXHAUSTED (the budget rewrite's charge before a call)  ->  j!cc stub
+  if (const Insn& next = insn(pc + 1); is_budget_exhausted_call(next)) {
+    std::optional<x86::Gp> value;
+    if (next.off >= 0) value = bpf_reg(static_cast<uint8_t>(next.off));
+    const x86::CondCode cc = compare(pc);
+    a_.j(x86::negateCond(cc), error_stub(RawError::kBudgetAt, pc + 1, value));
+    return 2;
+  }
   const Form next = program_.row(pc + 1).form;
-  if (program_.tail[pc + 1] || (next != Form::Ja && next != Form::Ja32) || back_edge_charge(pc + 1) != 0)
-    return 0;
+  if (next != Form::Ja && next != Form::Ja32) return 0;
   const x86::CondCode cc = compare(pc);
   a_.j(x86::negateCond(cc), labels_[static_cast<size_t>(program_.target(pc + 1))]);
   return 2;
@@ -124,13 +105,18 @@ void Emitter::after_helper(size_t pc) {
 }
 
 void Emitter::call_helper(size_t pc) {
+  if (const Insn& in = insn(pc); is_budget_exhausted_call(in)) {
+    std::optional<x86::Gp> value;
+    if (in.off >= 0) value = bpf_reg(static_cast<uint8_t>(in.off));
+    a_.jmp(error_stub(RawError::kBudgetAt, pc, value));
+    return;
+  }
   const uint64_t id = static_cast<uint32_t>(insn(pc).imm);
   const HelperFunction fn = id < options_.helpers.size() ? options_.helpers[id] : nullptr;
   if (fn == nullptr) {
     a_.jmp(error_stub(RawError::kUnknownHelper, pc));
     return;
   }
-  if (options_.count_back_edges) charge(pc, 1);
   // r1-r5 are already the argument registers; the sixth is the RunContext.
   a_.mov(SANDBPF_STATE(frame), bpf_reg(10));
   a_.mov(x86::r9, SANDBPF_STATE(context));
@@ -152,11 +138,16 @@ void Emitter::call_reg(size_t pc) {
     a_.cmp(kScratch2, kScratch1);
   }
   a_.jae(unknown);
+  if (options_.spectre_v1) {
+    // The carry of the compare is set on this path; a misprediction of jae
+    // gets 0 from sbb, so the id becomes 0 (backend.hpp).
+    a_.sbb(kScratch1, kScratch1);
+    a_.and_(kScratch2, kScratch1);
+  }
   a_.movabs(kScratch1, asmjit::imm(reinterpret_cast<uint64_t>(options_.helpers.data())));
   a_.mov(kScratch1, x86::qword_ptr(kScratch1, kScratch2, 3));
   a_.test(kScratch1, kScratch1);
   a_.jz(unknown);
-  if (options_.count_back_edges) charge(pc, 1);
   a_.mov(SANDBPF_STATE(frame), bpf_reg(10));
   a_.mov(x86::r9, SANDBPF_STATE(context));
   a_.call(kScratch1);
@@ -172,7 +163,6 @@ void Emitter::call_local(size_t pc) {
 
   a_.cmp(bpf_reg(10), SANDBPF_STATE(frame_floor));
   a_.jbe(error_stub(RawError::kCallDepth, pc));
-  if (options_.count_back_edges) charge(pc, 1);
 
   // Save what the callee writes; pad to an odd number of 8-byte slots
   // (with a register it leaves alone, or rsp itself when it writes all).

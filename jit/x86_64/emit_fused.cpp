@@ -27,6 +27,9 @@ bool is_plain_mov(const LoweredProgram& p, size_t pc, Op op) {
 size_t Emitter::fused(size_t pc, size_t available) {
   const LoweredProgram& p = program_;
   const Insn& first = p.insns[pc];
+  // The counter register is in memory: only a branch on it fuses (compare()
+  // knows where it is).
+  if (first.dst == kCounterRegister) return available < 2 ? 0 : fused_branch(pc, available);
 
   // and with a byte or half-word mask: a zero-extending move.
   if ((p.ops[pc] == Op::And64Imm || p.ops[pc] == Op::And32Imm) &&

@@ -77,10 +77,6 @@ class Emitter {
   void check_access(size_t pc, const x86::Mem& address);
   // The load at pc, from `address` (checked first in checked mode).
   void load_from(size_t pc, const x86::Mem& address);
-  // Fast mode with a budget: charge `count` instructions, error at pc.
-  void charge(size_t pc, uint64_t count);
-  // The budget charge of the jump at pc when it is taken (0: none).
-  uint64_t back_edge_charge(size_t pc) const;
   // After a helper returns: stop if the run failed or ended.
   void after_helper(size_t pc);
   x86::CondCode compare(size_t pc);

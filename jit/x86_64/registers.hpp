@@ -11,6 +11,10 @@
 //   r3   rdx     r7   r13     r11  r9   (the rewrites' hidden register)
 //
 //   r12  the run state (JitRunState*), callee-saved, for the whole run
+//   the budget's counter register (BPF r12, jit/lowered_program.hpp) is the
+//   run state's `remaining`: every x86 register is taken, and memory
+//   operands make `sub [remaining], imm` and `cmp [remaining], imm` single
+//   instructions; it survives helper calls and callbacks as it is
 //   r10, r11  scratch of the backend; r9 is also free once the hidden
 //             register's value has been read (it is dead after its use)
 #pragma once

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "helpers/standard/standard_helpers.hpp"
+#include "jit/jit.hpp"
 #include "loader/assembler.hpp"
 #include "runtime/instance.hpp"
 
@@ -108,6 +109,25 @@ TEST(InstanceErrors, UnknownHelperId) {
   auto made = Instance::create(program, generic_with_helpers());
   ASSERT_FALSE(made.has_value());
   EXPECT_EQ(made.error().message, "call 77777: the generic platform has no helper with id 77777");
+}
+
+TEST(InstanceErrors, HardeningNeedsTheJitAndSpectreMaskingAVerifiedProgram) {
+  const Program program = assembled("mov %r0, 0\nexit\n");
+  auto interpreted = Instance::create(program, generic_with_helpers(), {.spectre_v1 = true});
+  ASSERT_FALSE(interpreted);
+  EXPECT_EQ(interpreted.error().message,
+            "constant blinding and Spectre v1 masking harden JIT-compiled code: use the jit engine");
+  if (!jit_available()) GTEST_SKIP() << "no JIT backend for this host";
+  auto unverified = Instance::create(program, generic_with_helpers(),
+                                     {.engine = Engine::kJit, .verify = false, .spectre_v1 = true});
+  ASSERT_FALSE(unverified);
+  EXPECT_EQ(unverified.error().message,
+            "Spectre v1 masking needs a verified program: its masks are the bounds the verifier proved");
+  auto hardened = Instance::create(program, generic_with_helpers(),
+                                   {.engine = Engine::kJit, .blind_constants = true, .spectre_v1 = true});
+  ASSERT_TRUE(hardened) << hardened.error().to_string();
+  std::vector<uint8_t> memory(8);
+  EXPECT_EQ((*hardened)->run_memory(memory).value_or(1), 0u);
 }
 
 TEST(InstanceErrors, VerifierRefusal) {

@@ -3,7 +3,8 @@
 // standard helpers: each map type, global data, subprograms, bpf_loop,
 // tail calls, the ring buffer, perf event output and per-CPU maps. Each
 // case runs on every engine, verified (fast code) and unverified (checked
-// mode), with exact expected results and map contents.
+// mode), with exact expected results and map contents, and on the JIT
+// with its hardening (constant blinding, Spectre v1 masking).
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -33,10 +34,14 @@ std::shared_ptr<const Platform> generic_with_helpers() {
 struct Mode {
   Engine engine;
   bool verify;
+  // The JIT's hardening (constant blinding and Spectre v1 masking): the
+  // same results are expected.
+  bool hardened = false;
 };
 
 std::string mode_name(const testing::TestParamInfo<Mode>& info) {
-  return std::string(engine_name(info.param.engine)) + (info.param.verify ? "_verified" : "_checked");
+  return std::string(engine_name(info.param.engine)) + (info.param.verify ? "_verified" : "_checked") +
+         (info.param.hardened ? "_hardened" : "");
 }
 
 class Features : public testing::TestWithParam<Mode> {
@@ -51,6 +56,8 @@ class Features : public testing::TestWithParam<Mode> {
     options.program = program;
     options.engine = GetParam().engine;
     options.verify = GetParam().verify;
+    options.blind_constants = GetParam().hardened;
+    options.spectre_v1 = GetParam().hardened;
     options.slots = slots;
     options.random_seed = 1;
     auto instance = Instance::load_file(kFeatures, generic_with_helpers(), options);
@@ -279,12 +286,21 @@ TEST_P(Features, MemoryBoundedByR2) {
   EXPECT_EQ(*r0, expected);
   std::vector<uint8_t> small = {1, 2, 3};
   EXPECT_EQ(instance->run_memory(small).value_or(0), 6u);
+  // clang indexes the memory with `r4 = r1; r4 += r3` (insn 4), r3 in
+  // [0, 255]: the bound Spectre v1 masking clamps r3 to (the _hardened
+  // variant runs that masked code).
+  if (GetParam().verify) {
+    const auto& limits = instance->verification()->facts.pointer_offset_limits;
+    ASSERT_GT(limits.size(), 4u);
+    EXPECT_EQ(limits[4], (PointerOffsetLimit{3, 255}));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Features,
                          testing::Values(Mode{Engine::kInterpreter, true},
                                          Mode{Engine::kInterpreter, false},
-                                         Mode{Engine::kJit, true}, Mode{Engine::kJit, false}),
+                                         Mode{Engine::kJit, true}, Mode{Engine::kJit, false},
+                                         Mode{Engine::kJit, true, true}),
                          mode_name);
 
 }  // namespace

@@ -23,10 +23,12 @@ const std::string kFirewall = std::string(SANDBPF_EXAMPLE_PLUGINS) + "/xdp_firew
 struct Mode {
   Engine engine;
   bool verify;
+  bool hardened = false;  // the JIT's constant blinding and Spectre v1 masking
 };
 
 std::string mode_name(const testing::TestParamInfo<Mode>& info) {
-  return std::string(engine_name(info.param.engine)) + (info.param.verify ? "_verified" : "_checked");
+  return std::string(engine_name(info.param.engine)) + (info.param.verify ? "_verified" : "_checked") +
+         (info.param.hardened ? "_hardened" : "");
 }
 
 class XdpFirewall : public testing::TestWithParam<Mode> {
@@ -37,6 +39,8 @@ class XdpFirewall : public testing::TestWithParam<Mode> {
     InstanceOptions options;
     options.engine = GetParam().engine;
     options.verify = GetParam().verify;
+    options.blind_constants = GetParam().hardened;
+    options.spectre_v1 = GetParam().hardened;
     options.slots = 2;
     auto made = Instance::load_file(kFirewall, std::shared_ptr<Platform>(Platform::make_linux()),
                                     options);
@@ -158,6 +162,8 @@ TEST_P(XdpFirewall, CoreRelocationsAreResolvedForTheContext) {
   InstanceOptions options;
   options.engine = GetParam().engine;
   options.verify = GetParam().verify;
+  options.blind_constants = GetParam().hardened;
+  options.spectre_v1 = GetParam().hardened;
   auto made = Instance::load_file(std::string(SANDBPF_RUNTIME_TEST_OBJECTS) + "/core_skb.o",
                                   std::shared_ptr<Platform>(Platform::make_linux()), options);
   ASSERT_TRUE(made.has_value()) << made.error().to_string();
@@ -173,7 +179,8 @@ TEST_P(XdpFirewall, CoreRelocationsAreResolvedForTheContext) {
 INSTANTIATE_TEST_SUITE_P(Engines, XdpFirewall,
                          testing::Values(Mode{Engine::kInterpreter, true},
                                          Mode{Engine::kInterpreter, false},
-                                         Mode{Engine::kJit, true}, Mode{Engine::kJit, false}),
+                                         Mode{Engine::kJit, true}, Mode{Engine::kJit, false},
+                                         Mode{Engine::kJit, true, true}),
                          mode_name);
 
 }  // namespace

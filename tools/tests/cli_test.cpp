@@ -365,6 +365,27 @@ TEST_F(cli, RunOnTheJitReportsTheInterpretersErrors) {
   EXPECT_EQ(interpreter.err, r.err);
 }
 
+TEST_F(cli, RunHardenedOnTheJit) {
+  const std::string prog = write("index.s",
+                                 "mov %r0, 0\njlt %r2, 8, out\nldxdw %r3, [%r1]\njgt %r3, 63, out\n"
+                                 "jge %r3, %r2, out\nmov %r4, %r1\nadd %r4, %r3\nldxb %r0, [%r4]\n"
+                                 "out:\nexit\n");
+  const std::string mem = write_bytes("index.mem", {9, 0, 0, 0, 0, 0, 0, 0, 16, 17, 18, 19, 20, 21, 22, 23});
+  for (const char* harden : {"spectre", "blind", "spectre,blind"}) {
+    const ProcessResult r = sandbpf({"run", prog, "--mem", mem, "--engine", "jit", "--harden", harden});
+    EXPECT_EQ(r.exit_code, 0) << harden << ": " << r.err;
+    EXPECT_EQ(r.out, "17\n") << harden;
+  }
+  const ProcessResult interpreter = sandbpf({"run", prog, "--mem", mem, "--harden", "spectre"});
+  EXPECT_EQ(interpreter.exit_code, 2);
+  EXPECT_EQ(interpreter.err, "sandbpf: " + prog + ": --harden hardens JIT-compiled code: add --engine jit\n");
+  const ProcessResult unverified =
+      sandbpf({"run", prog, "--mem", mem, "--engine", "jit", "--no-verify", "--harden", "spectre"});
+  EXPECT_EQ(unverified.exit_code, 2) << unverified.err;
+  const ProcessResult bogus = sandbpf({"run", prog, "--engine", "jit", "--harden", "retpoline"});
+  EXPECT_EQ(bogus.exit_code, 2);
+}
+
 TEST_F(cli, RunMissingFiles) {
   const ProcessResult program = sandbpf({"run", path("missing.s")});
   EXPECT_EQ(program.exit_code, 2);
