@@ -89,3 +89,12 @@ clean:
 .PHONY: test-arm64
 test-arm64:
 	@BUILD=$(BUILD) JOBS=$(JOBS) .ci/test-arm64.sh all
+
+# make test-windows: the x86-64 Windows cross build (cmake/toolchain-mingw64.cmake:
+# MinGW-w64 with a static runtime, asmjit from Debian's source package) in
+# $(BUILD)-windows, then under wine64 the whole test suite, ../shared/conformance
+# on the interpreter and the JIT, and the verifier over ../shared/corpus
+# against the Linux build's verdicts (.ci/test-windows.sh).
+.PHONY: test-windows
+test-windows:
+	@BUILD=$(BUILD) JOBS=$(JOBS) .ci/test-windows.sh all

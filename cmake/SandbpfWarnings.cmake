@@ -30,9 +30,10 @@ endfunction()
 # <target>'s executable. Natively the executable itself; in a cross build
 # (CMAKE_CROSSCOMPILING_EMULATOR, e.g. qemu-riscv64) a host shell script
 # that runs it under the emulator, since qemu-user does not follow exec()
-# into another foreign binary without binfmt_misc.
+# into another foreign binary without binfmt_misc. Windows builds under
+# wine: the executable itself, which wine starts as any Windows program does.
 function(sandbpf_runnable_path var target)
-  if(CMAKE_CROSSCOMPILING AND CMAKE_CROSSCOMPILING_EMULATOR)
+  if(CMAKE_CROSSCOMPILING AND CMAKE_CROSSCOMPILING_EMULATOR AND NOT WIN32)
     list(JOIN CMAKE_CROSSCOMPILING_EMULATOR " " emulator)
     set(script ${CMAKE_CURRENT_BINARY_DIR}/${target}-emulated)
     file(GENERATE OUTPUT ${script}

@@ -7,7 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #elif defined(_WIN32)
-#include <process.h>
+#include <windows.h>
 #else
 #include <unistd.h>
 #endif
@@ -55,8 +55,9 @@ uint64_t host_pid_tgid(const HostServices* host) {
   const auto tid = static_cast<uint64_t>(syscall(SYS_gettid));
   return (pid << 32) | (tid & 0xffffffffull);
 #elif defined(_WIN32)
-  const auto pid = static_cast<uint64_t>(_getpid());
-  return (pid << 32) | pid;
+  const auto pid = static_cast<uint64_t>(::GetCurrentProcessId());
+  const auto tid = static_cast<uint64_t>(::GetCurrentThreadId());
+  return (pid << 32) | (tid & 0xffffffffull);
 #else
   const auto pid = static_cast<uint64_t>(getpid());
   return (pid << 32) | pid;

@@ -38,6 +38,15 @@ std::optional<JitArch> host_arch() {
 #endif
 }
 
+X86Abi resolve_x86_abi(X86Abi requested) {
+  if (requested != X86Abi::kHost) return requested;
+#if defined(_WIN32)
+  return X86Abi::kWin64;
+#else
+  return X86Abi::kSysV;
+#endif
+}
+
 bool backend_built(JitArch arch) {
   switch (arch) {
     case JitArch::kX86_64: return SANDBPF_HAVE_ASMJIT != 0;

@@ -36,6 +36,17 @@ bool backend_built(JitArch arch);
 // store-exclusive loops (ARMv8.0); kAuto asks the CPU (jit/arm64/cpu_features.hpp).
 enum class Arm64Atomics : uint8_t { kAuto, kLse, kExclusive };
 
+// The x86-64 calling convention of the code around the JIT's: the host
+// calls the entry trampoline with it, and the JIT calls helpers and the
+// checked-access function with it. System V (Linux and the other Unixes:
+// arguments in rdi, rsi, rdx, rcx, r8, r9) or Windows x64 (rcx, rdx, r8,
+// r9, then the stack above 32 bytes of shadow space; rdi and rsi are
+// callee-saved). kHost is the one this build was compiled for; golden
+// tests name the others explicitly, so every host can check both.
+enum class X86Abi : uint8_t { kHost, kSysV, kWin64 };
+// kHost resolved: kWin64 in Windows builds, else kSysV.
+X86Abi resolve_x86_abi(X86Abi requested);
+
 struct BackendOptions {
   ExecMode mode = ExecMode::kFast;
   uint32_t stack_per_frame = 512;
@@ -49,6 +60,7 @@ struct BackendOptions {
   // without a branch, so a mispredicted check cannot load a call target
   // from beyond the table (the rewrites cover the program's own indices).
   bool spectre_v1 = false;
+  X86Abi x86_abi = X86Abi::kHost;
 };
 
 struct MachineCode {

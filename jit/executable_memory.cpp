@@ -216,25 +216,6 @@ Result<ExecutableMemory> ExecutableMemory::publish(std::span<const uint8_t> code
   return memory;
 }
 
-ExecutableMemory::ExecutableMemory(ExecutableMemory&& other) noexcept
-    : base_(std::exchange(other.base_, nullptr)),
-      size_(std::exchange(other.size_, 0)),
-      reserved_(std::exchange(other.reserved_, 0)),
-      method_(other.method_) {}
-
-ExecutableMemory& ExecutableMemory::operator=(ExecutableMemory&& other) noexcept {
-  if (this != &other) {
-    release();
-    base_ = std::exchange(other.base_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-    reserved_ = std::exchange(other.reserved_, 0);
-    method_ = other.method_;
-  }
-  return *this;
-}
-
-ExecutableMemory::~ExecutableMemory() { release(); }
-
 void ExecutableMemory::release() {
   if (base_ != nullptr) {
     if (method_ == Method::kProcSelfMem)

@@ -1,5 +1,6 @@
 // Executable memory, W^X: the ONE place in sandbpf that maps pages for
-// machine code (a port to another OS replaces only executable_memory.cpp).
+// machine code (a port to another OS replaces only executable_memory.cpp,
+// as executable_memory_windows.cpp does: VirtualAlloc, then VirtualProtect).
 // No page is ever writable and executable at once. Two ways to publish
 // code, chosen once per process:
 //
@@ -23,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 
 #include "sandbpf/error.hpp"
 
@@ -38,11 +40,24 @@ class ExecutableMemory {
   static bool proc_self_mem_available();
 
   ExecutableMemory() = default;
-  ExecutableMemory(ExecutableMemory&& other) noexcept;
-  ExecutableMemory& operator=(ExecutableMemory&& other) noexcept;
+  ExecutableMemory(ExecutableMemory&& other) noexcept
+      : base_(std::exchange(other.base_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        reserved_(std::exchange(other.reserved_, 0)),
+        method_(other.method_) {}
+  ExecutableMemory& operator=(ExecutableMemory&& other) noexcept {
+    if (this != &other) {
+      release();
+      base_ = std::exchange(other.base_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+      reserved_ = std::exchange(other.reserved_, 0);
+      method_ = other.method_;
+    }
+    return *this;
+  }
   ExecutableMemory(const ExecutableMemory&) = delete;
   ExecutableMemory& operator=(const ExecutableMemory&) = delete;
-  ~ExecutableMemory();
+  ~ExecutableMemory() { release(); }
 
   const uint8_t* data() const { return base_; }
   size_t size() const { return size_; }  // bytes of code
@@ -50,7 +65,7 @@ class ExecutableMemory {
   Method method() const { return method_; }
 
  private:
-  void release();
+  void release();  // per OS (executable_memory.cpp, executable_memory_windows.cpp)
   const uint8_t* base_ = nullptr;
   size_t size_ = 0;
   size_t reserved_ = 0;  // bytes of the chunk (pool) or of the mapping (remap)

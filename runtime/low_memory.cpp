@@ -57,20 +57,10 @@ Result<LowMemory> LowMemory::allocate(size_t size) {
                                 size, std::strerror(errno)));
 }
 
-LowMemory::LowMemory(LowMemory&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-
-LowMemory& LowMemory::operator=(LowMemory&& other) noexcept {
-  if (this != &other) {
-    if (data_ != nullptr) ::munmap(data_, size_);
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
-
-LowMemory::~LowMemory() {
+void LowMemory::release() {
   if (data_ != nullptr) ::munmap(data_, size_);
+  data_ = nullptr;
+  size_ = 0;
 }
 
 }  // namespace sandbpf

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "sandbpf/error.hpp"
 
@@ -22,17 +23,26 @@ class LowMemory {
   static Result<LowMemory> allocate(size_t size);
 
   LowMemory() = default;
-  LowMemory(LowMemory&& other) noexcept;
-  LowMemory& operator=(LowMemory&& other) noexcept;
+  LowMemory(LowMemory&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  LowMemory& operator=(LowMemory&& other) noexcept {
+    if (this != &other) {
+      release();
+      data_ = std::exchange(other.data_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
   LowMemory(const LowMemory&) = delete;
   LowMemory& operator=(const LowMemory&) = delete;
-  ~LowMemory();
+  ~LowMemory() { release(); }
 
   uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
 
  private:
   LowMemory(uint8_t* data, size_t size) : data_(data), size_(size) {}
+  void release();  // per OS (low_memory.cpp, low_memory_windows.cpp)
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
 };

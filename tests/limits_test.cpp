@@ -7,7 +7,11 @@
 // (helpers/maps/tests/memory_budget_test.cpp), the verifier's time and
 // memory budgets (verifier/).
 #include <gtest/gtest.h>
+#if defined(_WIN32)
+#include <windows.h>
+#else
 #include <sys/mman.h>
+#endif
 
 #include <cstring>
 #include <vector>
@@ -23,6 +27,14 @@ namespace {
 // check comes before any read.
 class UntouchedPages {
  public:
+#if defined(_WIN32)
+  explicit UntouchedPages(size_t size) : size_(size) {
+    data_ = static_cast<const uint8_t*>(::VirtualAlloc(nullptr, size, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY));
+  }
+  ~UntouchedPages() {
+    if (data_ != nullptr) ::VirtualFree(const_cast<uint8_t*>(data_), 0, MEM_RELEASE);
+  }
+#else
   explicit UntouchedPages(size_t size) : size_(size) {
     void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     data_ = p == MAP_FAILED ? nullptr : static_cast<const uint8_t*>(p);
@@ -30,6 +42,7 @@ class UntouchedPages {
   ~UntouchedPages() {
     if (data_ != nullptr) munmap(const_cast<uint8_t*>(data_), size_);
   }
+#endif
   std::span<const uint8_t> bytes() const { return {data_, size_}; }
   bool ok() const { return data_ != nullptr; }
 

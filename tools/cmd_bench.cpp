@@ -10,9 +10,15 @@
 // Peak memory is the process's resident high-water mark (VmHWM), reset
 // before each file through /proc/self/clear_refs where the kernel allows
 // it (each program's row holds its file's peak); otherwise it is the peak
-// so far (getrusage).
+// so far (getrusage). On Windows it is the peak working set so far
+// (GetProcessMemoryInfo), which cannot be reset.
 #include <fmt/format.h>
+#if defined(_WIN32)
+#include <windows.h>
+#include <psapi.h>
+#else
 #include <sys/resource.h>
+#endif
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -43,6 +49,11 @@ struct BenchVerifyOptions {
 
 // The process's peak resident memory in KB.
 uint64_t peak_rss_kb() {
+#if defined(_WIN32)
+  PROCESS_MEMORY_COUNTERS counters{};
+  if (!::GetProcessMemoryInfo(::GetCurrentProcess(), &counters, sizeof counters)) return 0;
+  return counters.PeakWorkingSetSize / 1024;
+#else
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
@@ -51,12 +62,16 @@ uint64_t peak_rss_kb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<uint64_t>(usage.ru_maxrss);
+#endif
 }
 
 // Starts a new high-water mark (Linux: "5" to clear_refs); false when the
 // kernel does not allow it. Freed heap goes back to the system first, so
 // that the mark starts from what is live.
 bool reset_peak_rss() {
+#if defined(_WIN32)
+  return false;
+#endif
 #ifdef __GLIBC__
   malloc_trim(0);
 #endif

@@ -64,6 +64,12 @@ struct Line {
 
 std::optional<std::map<uint64_t, Line>> objdump_lines(std::span<const uint8_t> code,
                                                        const Disassembler& tool) {
+#if defined(_WIN32)
+  // binutils' objdump is a Linux program here (under wine): bytes in hex.
+  (void)code;
+  (void)tool;
+  return std::nullopt;
+#else
   if (!std::filesystem::exists(tool.objdump)) return std::nullopt;
   const std::filesystem::path path =
       std::filesystem::temp_directory_path() / fmt::format("sandbpf_jit_{}.bin", ::getpid());
@@ -103,6 +109,7 @@ std::optional<std::map<uint64_t, Line>> objdump_lines(std::span<const uint8_t> c
     lines[offset] = Line{bytes, text};
   }
   return lines;
+#endif
 }
 
 void print_range(std::span<const uint8_t> code, uint64_t begin, uint64_t end,
@@ -155,9 +162,13 @@ int run_jit(const JitCommandOptions& options) {
 
   const Disassembler tool = disassembler_for(arch);
   const auto lines = objdump_lines(code, tool);
+#if defined(_WIN32)
+  if (!lines) fmt::print("# no objdump in a Windows build: bytes in hex\n");
+#else
   if (!lines)
     fmt::print("# {} not found (install binutils for the disassembly): bytes in hex\n",
                tool.objdump);
+#endif
   const std::span<const uint32_t> offsets = listing->instruction_offsets;
   const std::span<const Insn> insns = program->insns();
   fmt::print("<entry trampoline and unwinder>\n");

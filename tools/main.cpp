@@ -13,6 +13,10 @@ int main(int argc, char** argv) {
   CLI::App app{"sandbpf: load, check and run eBPF programs outside the kernel", "sandbpf"};
   app.set_version_flag("--version", "sandbpf " SANDBPF_VERSION);
   app.require_subcommand(1);
+  // Options are --name on every OS. CLI11 would also read /name as an
+  // option on Windows, taking paths such as /data/x.o (as wine passes
+  // them) for options; subcommands inherit this setting.
+  app.allow_windows_style_options(false);
 
   const std::vector<Command> commands{
       add_asm_command(app),

@@ -1,14 +1,22 @@
 // Test support: runs a program with arguments and standard input, and
 // collects its exit code, standard output and standard error, the way the
 // bpf_conformance runner (and a shell user) drives sandbpf's executables.
-// POSIX only; header-only so the conformance and CLI tests share it.
+// POSIX (fork, exec, poll) and Windows (CreateProcess, pipes read by
+// threads); header-only so the conformance and CLI tests share it.
 #pragma once
 
+#if defined(_WIN32)
+#include <windows.h>
+
+#include <functional>
+#include <thread>
+#else
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 #include <cerrno>
 #include <chrono>
@@ -24,6 +32,91 @@ struct ProcessResult {
   std::string err;
   bool timed_out = false;
 };
+
+#if defined(_WIN32)
+
+// One argument as the C runtime's command-line parser reads it back:
+// quoted, with backslashes doubled before a quote and quotes escaped.
+inline std::string quote_windows_argument(const std::string& arg) {
+  std::string out = "\"";
+  size_t backslashes = 0;
+  for (char c : arg) {
+    if (c == '\\') {
+      ++backslashes;
+      continue;
+    }
+    out.append(c == '"' ? backslashes * 2 + 1 : backslashes, '\\');
+    backslashes = 0;
+    out += c;
+  }
+  out.append(backslashes * 2, '\\');
+  return out + "\"";
+}
+
+inline ProcessResult run_process(const std::vector<std::string>& argv, std::string_view input = {},
+                                 std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  ProcessResult result;
+  SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
+  HANDLE in_read, in_write, out_read, out_write, err_read, err_write;
+  if (!::CreatePipe(&in_read, &in_write, &inherit, 0) || !::CreatePipe(&out_read, &out_write, &inherit, 0) ||
+      !::CreatePipe(&err_read, &err_write, &inherit, 0)) {
+    result.err = "CreatePipe failed";
+    return result;
+  }
+  // The child inherits only its own ends.
+  for (HANDLE ours : {in_write, out_read, err_read}) ::SetHandleInformation(ours, HANDLE_FLAG_INHERIT, 0);
+
+  std::string command_line;
+  for (const std::string& arg : argv) command_line += (command_line.empty() ? "" : " ") + quote_windows_argument(arg);
+  STARTUPINFOA startup{};
+  startup.cb = sizeof startup;
+  startup.dwFlags = STARTF_USESTDHANDLES;
+  startup.hStdInput = in_read;
+  startup.hStdOutput = out_write;
+  startup.hStdError = err_write;
+  PROCESS_INFORMATION process{};
+  const BOOL started = ::CreateProcessA(argv[0].c_str(), command_line.data(), nullptr, nullptr, TRUE,
+                                        CREATE_NO_WINDOW, nullptr, nullptr, &startup, &process);
+  for (HANDLE theirs : {in_read, out_write, err_write}) ::CloseHandle(theirs);
+  if (!started) {
+    for (HANDLE ours : {in_write, out_read, err_read}) ::CloseHandle(ours);
+    result.err = "CreateProcess failed for " + argv[0] + " (error " + std::to_string(::GetLastError()) + ")";
+    return result;
+  }
+  // Pipes block: one thread each, so a child filling one pipe while we
+  // write another cannot deadlock.
+  std::thread writer([&] {
+    DWORD n = 0;
+    for (size_t done = 0; done < input.size(); done += n)
+      if (!::WriteFile(in_write, input.data() + done, static_cast<DWORD>(input.size() - done), &n, nullptr)) break;
+    ::CloseHandle(in_write);
+  });
+  const auto drain = [](HANDLE from, std::string& into) {
+    char buffer[4096];
+    DWORD n = 0;
+    while (::ReadFile(from, buffer, sizeof buffer, &n, nullptr) && n > 0) into.append(buffer, n);
+  };
+  std::thread out_reader(drain, out_read, std::ref(result.out));
+  std::thread err_reader(drain, err_read, std::ref(result.err));
+  if (::WaitForSingleObject(process.hProcess, static_cast<DWORD>(timeout.count() * 1000)) != WAIT_OBJECT_0) {
+    result.timed_out = true;
+    ::TerminateProcess(process.hProcess, 137);
+    ::WaitForSingleObject(process.hProcess, INFINITE);
+  }
+  writer.join();
+  out_reader.join();
+  err_reader.join();
+  ::CloseHandle(out_read);
+  ::CloseHandle(err_read);
+  DWORD code = 0;
+  ::GetExitCodeProcess(process.hProcess, &code);
+  result.exit_code = static_cast<int>(code);
+  ::CloseHandle(process.hThread);
+  ::CloseHandle(process.hProcess);
+  return result;
+}
+
+#else
 
 inline ProcessResult run_process(const std::vector<std::string>& argv, std::string_view input = {},
                                  std::chrono::seconds timeout = std::chrono::seconds(60)) {
@@ -111,5 +204,7 @@ inline ProcessResult run_process(const std::vector<std::string>& argv, std::stri
   else if (WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
   return result;
 }
+
+#endif
 
 }  // namespace sandbpf::testing

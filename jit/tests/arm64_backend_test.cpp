@@ -44,10 +44,16 @@ std::string outcome(const Result<uint64_t>& r) {
 
 // Sets SANDBPF_JIT_ARM64_ATOMICS for the scope (JitProgram compiles with
 // kAuto, which reads it).
+// (Windows has _putenv_s, where an empty value removes the variable.)
 class AtomicsForm {
  public:
+#if defined(_WIN32)
+  explicit AtomicsForm(const char* form) { ::_putenv_s("SANDBPF_JIT_ARM64_ATOMICS", form); }
+  ~AtomicsForm() { ::_putenv_s("SANDBPF_JIT_ARM64_ATOMICS", ""); }
+#else
   explicit AtomicsForm(const char* form) { ::setenv("SANDBPF_JIT_ARM64_ATOMICS", form, 1); }
   ~AtomicsForm() { ::unsetenv("SANDBPF_JIT_ARM64_ATOMICS"); }
+#endif
 };
 
 // Every atomic operation, 32 and 64 bits, fetching or not, on memory
@@ -186,9 +192,10 @@ TEST(arm64_backend, CodeBeyondOneMebibyteCompilesInFarMode) {
     RunInput input;
     EXPECT_EQ(outcome(code->run(env, input, {})), "300008");
     // Out of budget in the first block: the stub after 1.2 MB of code.
-    if (mode == ExecMode::kChecked)
+    if (mode == ExecMode::kChecked) {
       EXPECT_EQ(outcome(code->run(env, input, {.instruction_budget = 1})),
                 outcome(Interpreter::create(*program)->run(env, input, mode, {.instruction_budget = 1})));
+    }
   }
 }
 

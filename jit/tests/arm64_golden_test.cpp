@@ -1072,6 +1072,7 @@ TEST(arm64_golden, WordsMatch) {
 }
 
 TEST(arm64_golden, ObjdumpAgreesWithTheExpectedText) {
+  if (!kObjdumpCanRun) GTEST_SKIP() << kObjdumpCannotRun;
   if (!have_objdump())
     GTEST_SKIP() << kObjdump << " is not installed (binutils-aarch64-linux-gnu): only the words are checked";
   std::vector<std::vector<uint8_t>> snippets;

@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#if !defined(_WIN32)
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+
+#include "jit/tests/memory_map.hpp"
 
 namespace sandbpf {
 namespace {
@@ -28,41 +31,21 @@ uint32_t call(const ExecutableMemory& memory) {
   return reinterpret_cast<Function>(reinterpret_cast<uintptr_t>(memory.data()))();
 }
 
-// The permissions of the mapping holding `address`, and whether any
-// mapping of the process is writable and executable.
-struct Maps {
-  std::string permissions_of_code;
-  std::string writable_and_executable;
-};
-
-Maps read_maps(const void* address) {
-  Maps out;
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  const auto at = reinterpret_cast<uint64_t>(address);
-  while (std::getline(maps, line)) {
-    std::istringstream fields(line);
-    std::string range, perms;
-    fields >> range >> perms;
-    if (perms.size() >= 3 && perms[1] == 'w' && perms[2] == 'x') out.writable_and_executable += line + "\n";
-    const uint64_t begin = std::stoull(range.substr(0, range.find('-')), nullptr, 16);
-    const uint64_t end = std::stoull(range.substr(range.find('-') + 1), nullptr, 16);
-    if (at >= begin && at < end) out.permissions_of_code = perms.substr(0, 3);
-  }
-  return out;
-}
-
 #if defined(__x86_64__)
 TEST(executable_memory, RemapPublishesReadExecutePages) {
   auto memory = ExecutableMemory::publish(return_code(42), ExecutableMemory::Method::kRemap);
   ASSERT_TRUE(memory) << memory.error().to_string();
   EXPECT_EQ(call(*memory), 42u);
-  const Maps maps = read_maps(memory->data());
-  EXPECT_EQ(maps.permissions_of_code, "r-x");
-  EXPECT_EQ(maps.writable_and_executable, "");
+  const test_support::MemoryMap map = test_support::read_memory_map(memory->data());
+  ASSERT_TRUE(map.readable);
+  EXPECT_EQ(map.permissions_of_address, "r-x");
+  EXPECT_EQ(map.writable_and_executable, "");
 }
 
 TEST(executable_memory, ProcSelfMemWritesIntoPagesThatAreNeverWritable) {
+#if defined(_WIN32)
+  GTEST_SKIP() << "Windows has no /proc/self/mem: each program gets its own pages (kRemap)";
+#endif
   if (!ExecutableMemory::proc_self_mem_available())
     GTEST_SKIP() << "this kernel does not allow writes through /proc/self/mem (kRemap is used)";
   std::vector<ExecutableMemory> programs;
@@ -73,9 +56,9 @@ TEST(executable_memory, ProcSelfMemWritesIntoPagesThatAreNeverWritable) {
     programs.push_back(std::move(*memory));
   }
   for (uint32_t i = 0; i < 100; ++i) EXPECT_EQ(call(programs[i]), i);
-  const Maps maps = read_maps(programs[0].data());
-  EXPECT_EQ(maps.permissions_of_code, "r-x");
-  EXPECT_EQ(maps.writable_and_executable, "");
+  const test_support::MemoryMap map = test_support::read_memory_map(programs[0].data());
+  EXPECT_EQ(map.permissions_of_address, "r-x");
+  EXPECT_EQ(map.writable_and_executable, "");
 
   // A released chunk holds int3 until it is reused.
   const uint8_t* released = programs[50].data();
@@ -89,6 +72,8 @@ TEST(executable_memory, ProcSelfMemWritesIntoPagesThatAreNeverWritable) {
 }
 
 // A child made by fork() publishes into its own memory, not its parent's.
+// (Windows has no fork(): its processes start empty.)
+#if !defined(_WIN32)
 TEST(executable_memory, ForkedChildrenWriteTheirOwnMemory) {
   auto before = ExecutableMemory::publish(return_code(1));  // opens what it needs in the parent
   ASSERT_TRUE(before);
@@ -107,6 +92,7 @@ TEST(executable_memory, ForkedChildrenWriteTheirOwnMemory) {
   EXPECT_EQ(call(*after), 5u);
   EXPECT_EQ(call(*before), 1u);
 }
+#endif
 
 TEST(executable_memory, LargeCodeGetsItsOwnRegion) {
   std::vector<uint8_t> code(3 << 20, 0x90);  // 3 MiB of nops, then the return

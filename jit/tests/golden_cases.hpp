@@ -11,6 +11,17 @@
 
 namespace sandbpf {
 
+// objdump (the golden tests' check of the expected text) is a Linux
+// program: a Windows build, running under wine, cannot start it and checks
+// the bytes alone (the Linux builds check the text).
+#if defined(_WIN32)
+inline constexpr bool kObjdumpCanRun = false;
+#else
+inline constexpr bool kObjdumpCanRun = true;
+#endif
+inline constexpr const char* kObjdumpCannotRun =
+    "a Windows build cannot start objdump (a Linux program): only the encodings are checked";
+
 inline std::vector<Insn> golden_case_for_row(const InsnInfo& row) {
   const uint8_t dst = uses_dst_register(row.form) ? 1 : 0;
   const uint8_t src = uses_src_register(row.form) ? 2 : 0;

@@ -13,12 +13,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "jit/tests/memory_map.hpp"
 #include "vm/interpreter.hpp"
 
 namespace sandbpf {
@@ -186,24 +185,10 @@ TEST(jit, CodeIsNeverWritableAndExecutable) {
   auto jit = JitProgram::compile(program, {});
   ASSERT_TRUE(jit);
   EXPECT_EQ(*jit->run({}, {}), 55u);
-  const auto code = reinterpret_cast<uint64_t>(jit->code().data());
-  std::ifstream maps("/proc/self/maps");
-  ASSERT_TRUE(maps) << "no /proc/self/maps";
-  std::string line;
-  bool found = false;
-  while (std::getline(maps, line)) {
-    std::istringstream fields(line);
-    std::string range, perms;
-    fields >> range >> perms;
-    EXPECT_FALSE(perms[1] == 'w' && perms[2] == 'x') << "writable and executable: " << line;
-    const uint64_t begin = std::stoull(range.substr(0, range.find('-')), nullptr, 16);
-    const uint64_t end = std::stoull(range.substr(range.find('-') + 1), nullptr, 16);
-    if (code >= begin && code < end) {
-      found = true;
-      EXPECT_EQ(perms.substr(0, 3), "r-x") << line;
-    }
-  }
-  EXPECT_TRUE(found) << "the code's mapping is not in /proc/self/maps";
+  const test_support::MemoryMap map = test_support::read_memory_map(jit->code().data());
+  ASSERT_TRUE(map.readable) << "the OS does not describe the process's memory";
+  EXPECT_EQ(map.writable_and_executable, "");
+  EXPECT_EQ(map.permissions_of_address, "r-x") << "the code's mapping";
 }
 
 TEST(jit, ModesAgreeAndCountInstructions) {

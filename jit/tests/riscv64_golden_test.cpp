@@ -899,6 +899,7 @@ TEST(riscv64_golden, BytesMatch) {
 }
 
 TEST(riscv64_golden, ObjdumpAgreesWithTheExpectedText) {
+  if (!kObjdumpCanRun) GTEST_SKIP() << kObjdumpCannotRun;
   if (!std::filesystem::exists(kObjdump))
     GTEST_SKIP() << kObjdump << " is not installed (binutils-riscv64-linux-gnu): only the bytes are checked";
   std::vector<std::vector<uint8_t>> snippets;

@@ -43,7 +43,10 @@ namespace {
 
 struct Golden {
   const char* bpf;   // program text; its first instruction is measured
-  const char* mode;  // "fast", "checked", "fast+budget" or "fast+spectre"
+  // "fast", "checked", "fast+budget" or "fast+spectre", with "+win64" for
+  // the Windows x64 calling convention (else System V); "trampoline[+win64]"
+  // measures the entry trampoline instead of the first instruction.
+  const char* mode;
   const char* hex;   // the bytes, "@TABLE@" standing for the helper table's address
   const char* x86;   // objdump's text, instructions separated by "; "
 };
@@ -711,6 +714,21 @@ constexpr Golden kGolden[] = {
     {"call %r1\nexit\n", "fast+spectre",
      "49 89 fb 49 83 fb 08 0f 83 37 00 00 00 4d 19 d2 4d 21 d3 49 ba @TABLE@ 4f 8b 14 da 4d 85 d2 0f 84 1a 00 00 00 49 89 6c 24 18 4d 8b 4c 24 70 41 ff d2 41 83 7c 24 28 00 0f 85 1a 00 00 00",
      "mov r11,rdi; cmp r11,0x8; jae 0x44; sbb r10,r10; and r11,r10; movabs r10,@TABLE@; mov r10,QWORD PTR [r10+r11*8]; test r10,r10; je 0x44; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x5d"},
+    {"call 1\nexit", "fast+win64",
+     "49 89 6c 24 18 48 83 ec 30 4c 89 44 24 20 49 8b 44 24 70 48 89 44 24 28 49 89 c9 49 89 d0 48 89 f2 48 89 f9 49 ba 88 77 66 55 44 33 22 11 41 ff d2 48 83 c4 30 41 83 7c 24 28 00 0f 85 01 00 00 00",
+     "mov QWORD PTR [r12+0x18],rbp; sub rsp,0x30; mov QWORD PTR [rsp+0x20],r8; mov rax,QWORD PTR [r12+0x70]; mov QWORD PTR [rsp+0x28],rax; mov r9,rcx; mov r8,rdx; mov rdx,rsi; mov rcx,rdi; movabs r10,0x1122334455667788; call r10; add rsp,0x30; cmp DWORD PTR [r12+0x28],0x0; jne 0x42"},
+    {"call %r1\nexit", "fast+win64",
+     "49 89 fb 49 83 fb 08 0f 83 4f 00 00 00 49 ba @TABLE@ 4f 8b 14 da 4d 85 d2 0f 84 38 00 00 00 49 89 6c 24 18 48 83 ec 30 4c 89 44 24 20 49 8b 44 24 70 48 89 44 24 28 49 89 c9 49 89 d0 48 89 f2 48 89 f9 41 ff d2 48 83 c4 30 41 83 7c 24 28 00 0f 85 1a 00 00 00",
+     "mov r11,rdi; cmp r11,0x8; jae 0x5c; movabs r10,@TABLE@; mov r10,QWORD PTR [r10+r11*8]; test r10,r10; je 0x5c; mov QWORD PTR [r12+0x18],rbp; sub rsp,0x30; mov QWORD PTR [rsp+0x20],r8; mov rax,QWORD PTR [r12+0x70]; mov QWORD PTR [rsp+0x28],rax; mov r9,rcx; mov r8,rdx; mov rdx,rsi; mov rcx,rdi; call r10; add rsp,0x30; cmp DWORD PTR [r12+0x28],0x0; jne 0x75"},
+    {"call 1\nexit", "fast+budget+win64",
+     "49 83 7c 24 08 01 0f 82 48 00 00 00 49 83 6c 24 08 01 49 89 6c 24 18 48 83 ec 30 4c 89 44 24 20 49 8b 44 24 70 48 89 44 24 28 49 89 c9 49 89 d0 48 89 f2 48 89 f9 49 ba 88 77 66 55 44 33 22 11 41 ff d2 48 83 c4 30 41 83 7c 24 28 00 0f 85 15 00 00 00",
+     "cmp QWORD PTR [r12+0x8],0x1; jb 0x54; sub QWORD PTR [r12+0x8],0x1; mov QWORD PTR [r12+0x18],rbp; sub rsp,0x30; mov QWORD PTR [rsp+0x20],r8; mov rax,QWORD PTR [r12+0x70]; mov QWORD PTR [rsp+0x28],rax; mov r9,rcx; mov r8,rdx; mov rdx,rsi; mov rcx,rdi; movabs r10,0x1122334455667788; call r10; add rsp,0x30; cmp DWORD PTR [r12+0x28],0x0; jne 0x68"},
+    {"exit", "trampoline",
+     "55 53 41 54 41 55 41 56 41 57 49 89 fc 41 ff 34 24 48 83 ec 08 49 89 24 24 49 89 d3 48 8b 3e 48 8b 56 10 48 8b 4e 18 4c 8b 46 20 48 8b 76 08 49 8b 6c 24 10 31 c0 31 db 45 31 ed 45 31 f6 45 31 ff 41 ff d3 48 83 c4 08 41 8f 04 24 41 5f 41 5e 41 5d 41 5c 5b 5d c3 49 8b 24 24 31 c0 eb e5",
+     "push rbp; push rbx; push r12; push r13; push r14; push r15; mov r12,rdi; push QWORD PTR [r12]; sub rsp,0x8; mov QWORD PTR [r12],rsp; mov r11,rdx; mov rdi,QWORD PTR [rsi]; mov rdx,QWORD PTR [rsi+0x10]; mov rcx,QWORD PTR [rsi+0x18]; mov r8,QWORD PTR [rsi+0x20]; mov rsi,QWORD PTR [rsi+0x8]; mov rbp,QWORD PTR [r12+0x10]; xor eax,eax; xor ebx,ebx; xor r13d,r13d; xor r14d,r14d; xor r15d,r15d; call r11; add rsp,0x8; pop QWORD PTR [r12]; pop r15; pop r14; pop r13; pop r12; pop rbx; pop rbp; ret; mov rsp,QWORD PTR [r12]; xor eax,eax; jmp 0x44"},
+    {"exit", "trampoline+win64",
+     "55 53 41 54 41 55 41 56 41 57 57 56 49 89 cc 41 ff 34 24 48 83 ec 08 49 89 24 24 4d 89 c3 48 8b 3a 48 8b 72 08 48 8b 4a 18 4c 8b 42 20 48 8b 52 10 49 8b 6c 24 10 31 c0 31 db 45 31 ed 45 31 f6 45 31 ff 41 ff d3 48 83 c4 08 41 8f 04 24 5e 5f 41 5f 41 5e 41 5d 41 5c 5b 5d c3 49 8b 24 24 31 c0 eb e3",
+     "push rbp; push rbx; push r12; push r13; push r14; push r15; push rdi; push rsi; mov r12,rcx; push QWORD PTR [r12]; sub rsp,0x8; mov QWORD PTR [r12],rsp; mov r11,r8; mov rdi,QWORD PTR [rdx]; mov rsi,QWORD PTR [rdx+0x8]; mov rcx,QWORD PTR [rdx+0x18]; mov r8,QWORD PTR [rdx+0x20]; mov rdx,QWORD PTR [rdx+0x10]; mov rbp,QWORD PTR [r12+0x10]; xor eax,eax; xor ebx,ebx; xor r13d,r13d; xor r14d,r14d; xor r15d,r15d; call r11; add rsp,0x8; pop QWORD PTR [r12]; pop rsi; pop rdi; pop r15; pop r14; pop r13; pop r12; pop rbx; pop rbp; ret; mov rsp,QWORD PTR [r12]; xor eax,eax; jmp 0x46"},
 };
 // END GOLDEN
 // clang-format on
@@ -772,17 +790,22 @@ std::vector<uint8_t> emit_first(const std::string& bpf, const std::string& mode)
   EXPECT_TRUE(program) << bpf << ": " << program.error().to_string();
   if (!program) return {};
   BackendOptions options;
-  options.mode = mode == "checked" ? ExecMode::kChecked : ExecMode::kFast;
-  options.spectre_v1 = mode == "fast+spectre";
+  options.mode = mode.starts_with("checked") ? ExecMode::kChecked : ExecMode::kFast;
+  options.spectre_v1 = mode.starts_with("fast+spectre");
   options.helpers = helper_table();
   options.check_access = &fake_check;
+  // Explicit on every host, so both tables hold in every build.
+  options.x86_abi = mode.ends_with("+win64") ? X86Abi::kWin64 : X86Abi::kSysV;
   // Fast mode with a budget: the budget rewrite's charges
   // (jit/rewrites/instruction_budget.hpp), as the driver lowers it.
-  const LoweredProgram lowered = mode == "fast+budget" ? charge_instruction_budget(LoweredProgram::from(*program))
-                                                       : LoweredProgram::from(*program);
+  const LoweredProgram lowered = mode.starts_with("fast+budget")
+                                     ? charge_instruction_budget(LoweredProgram::from(*program))
+                                     : LoweredProgram::from(*program);
   auto code = x86_64::compile(lowered, options);
   EXPECT_TRUE(code) << code.error().to_string();
   if (!code) return {};
+  if (mode.starts_with("trampoline"))  // the entry trampoline and the unwinder, before the program
+    return {code->bytes.begin() + code->trampoline_offset, code->bytes.begin() + code->slot_offsets[0]};
   const size_t next = is_lddw_form(program->row(0).form) ? 2 : 1;
   EXPECT_LT(next, program->size()) << "the measured instruction must not be the last";
   if (next >= program->size()) return {};
@@ -918,6 +941,14 @@ std::vector<std::pair<std::string, std::string>> case_programs() {
       {"call 1\nexit", "fast+budget"},
       // Spectre v1: callx clamps the helper id after checking it.
       {"call %r1\nexit\n", "fast+spectre"},
+      // Windows x64 (BackendOptions::x86_abi): helper calls move r1-r5 into
+      // rcx, rdx, r8, r9 and the stack above 32 bytes of shadow space; the
+      // trampoline takes its arguments in rcx, rdx, r8 and saves rdi, rsi.
+      {"call 1\nexit", "fast+win64"},
+      {"call %r1\nexit", "fast+win64"},
+      {"call 1\nexit", "fast+budget+win64"},
+      {"exit", "trampoline"},
+      {"exit", "trampoline+win64"},
   };
   for (const auto& extra : extras) cases.push_back({extra[0], extra[1]});
   return cases;
@@ -952,6 +983,7 @@ TEST(x86_64_golden, BytesAndDisassemblyMatch) {
 }
 
 TEST(x86_64_golden, ObjdumpAgreesWithTheExpectedText) {
+  if (!kObjdumpCanRun) GTEST_SKIP() << kObjdumpCannotRun;
   if (!have_objdump()) GTEST_SKIP() << "/usr/bin/objdump is not installed (binutils): only the bytes are checked";
   const std::string table = table_address_hex();
   std::vector<std::vector<uint8_t>> snippets;

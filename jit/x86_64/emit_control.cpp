@@ -7,7 +7,8 @@
 // r15) on the machine stack, moves r10 down by one frame, and calls; the
 // callee's ret comes back to the restore. Every body runs with rsp 16-byte
 // aligned (pushes + padding + the return address are a multiple of 16), so
-// helpers are called with no adjustment.
+// System V helpers are called with no adjustment (Windows x64 ones with
+// 48 bytes of shadow space and stack arguments: emit_helper_call).
 #include <algorithm>
 #include <cstddef>
 #include <vector>
@@ -117,12 +118,37 @@ void Emitter::call_helper(size_t pc) {
     a_.jmp(error_stub(RawError::kUnknownHelper, pc));
     return;
   }
-  // r1-r5 are already the argument registers; the sixth is the RunContext.
-  a_.mov(SANDBPF_STATE(frame), bpf_reg(10));
-  a_.mov(x86::r9, SANDBPF_STATE(context));
-  a_.movabs(kScratch1, asmjit::imm(reinterpret_cast<uint64_t>(fn)));
-  a_.call(kScratch1);
+  emit_helper_call(fn);
   after_helper(pc);
+}
+
+// helper(r1, r2, r3, r4, r5, context). System V: r1-r5 are already in the
+// argument registers, the context goes in r9 (the hidden register, dead
+// here). Windows x64: four arguments in rcx, rdx, r8, r9, the fifth and
+// sixth on the stack above 32 bytes of shadow space that the callee may
+// write; 48 bytes keep rsp 16-byte aligned at the call. r1-r5 are
+// clobbered by a call in BPF, so they are moved freely; rax (r0) is the
+// return register, free until then.
+void Emitter::emit_helper_call(HelperFunction direct) {
+  a_.mov(SANDBPF_STATE(frame), bpf_reg(10));
+  if (!win64_) {
+    a_.mov(x86::r9, SANDBPF_STATE(context));
+    if (direct != nullptr) a_.movabs(kScratch1, asmjit::imm(reinterpret_cast<uint64_t>(direct)));
+    a_.call(kScratch1);
+    return;
+  }
+  a_.sub(x86::rsp, 48);
+  a_.mov(x86::qword_ptr(x86::rsp, 32), bpf_reg(5));  // r8
+  a_.mov(x86::rax, SANDBPF_STATE(context));
+  a_.mov(x86::qword_ptr(x86::rsp, 40), x86::rax);
+  // Each register is read before it is overwritten: r4 (rcx) first, r1 (rdi) last.
+  a_.mov(x86::r9, bpf_reg(4));
+  a_.mov(x86::r8, bpf_reg(3));
+  a_.mov(x86::rdx, bpf_reg(2));
+  a_.mov(x86::rcx, bpf_reg(1));
+  if (direct != nullptr) a_.movabs(kScratch1, asmjit::imm(reinterpret_cast<uint64_t>(direct)));
+  a_.call(kScratch1);
+  a_.add(x86::rsp, 48);
 }
 
 // callx: the register holds a helper id, looked up at run time.
@@ -148,9 +174,7 @@ void Emitter::call_reg(size_t pc) {
   a_.mov(kScratch1, x86::qword_ptr(kScratch1, kScratch2, 3));
   a_.test(kScratch1, kScratch1);
   a_.jz(unknown);
-  a_.mov(SANDBPF_STATE(frame), bpf_reg(10));
-  a_.mov(x86::r9, SANDBPF_STATE(context));
-  a_.call(kScratch1);
+  emit_helper_call(nullptr);
   after_helper(pc);
 }
 

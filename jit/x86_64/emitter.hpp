@@ -69,6 +69,9 @@ class Emitter {
   const Insn& insn(size_t pc) const { return program_.insns[pc]; }
   const InsnInfo& row(size_t pc) const { return program_.row(pc); }
   bool checked() const { return options_.mode == ExecMode::kChecked; }
+  // Calls helper(r1-r5, RunContext) with the calling convention of
+  // options_.x86_abi: `direct`, or (when null) the address in kScratch1.
+  void emit_helper_call(HelperFunction direct);
 
   // An out-of-line stub that records the error and unwinds.
   asmjit::Label error_stub(RawError kind, size_t pc, std::optional<x86::Gp> value = {},
@@ -89,6 +92,7 @@ class Emitter {
   x86::Assembler& a_;
   const LoweredProgram& program_;
   const BackendOptions& options_;
+  const bool win64_;  // options_.x86_abi resolves to Windows x64
   std::vector<asmjit::Label> labels_;
   std::vector<uint8_t> written_by_function_;  // r6-r9 (bits 0-3) per function
   asmjit::Label trampoline_;

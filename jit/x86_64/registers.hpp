@@ -1,8 +1,11 @@
 // Which x86-64 register holds which BPF register (and what else the code
-// keeps in registers). Chosen so that helper calls need no shuffling:
-// r1-r5 are the System V argument registers, r0 is the return register,
+// keeps in registers). Chosen so that helper calls need no shuffling under
+// System V: r1-r5 are its argument registers, r0 is the return register,
 // r6-r9 are callee-saved (they survive helper calls for free), and r10
-// (read-only frame pointer) is rbp.
+// (read-only frame pointer) is rbp. Under Windows x64 (BackendOptions::
+// x86_abi) the same mapping holds: rbx, rbp, r12-r15 are callee-saved
+// there too, and a helper call moves r1-r5 into rcx, rdx, r8, r9 and the
+// stack (emit_control.cpp).
 //
 //   BPF  x86     BPF  x86     BPF  x86
 //   r0   rax     r4   rcx     r8   r14

@@ -1,6 +1,7 @@
 // Code outside the program: the entry trampoline, the error stubs, the
 // unwinder and the checked-access stub (jit/run_state.hpp has the contract).
 #include <cstddef>
+#include <vector>
 
 #include "jit/x86_64/emitter.hpp"
 
@@ -23,7 +24,11 @@ uint8_t callee_saved_writes(const Insn& insn, const InsnInfo& row) {
 }  // namespace
 
 Emitter::Emitter(x86::Assembler& a, const LoweredProgram& program, const BackendOptions& options)
-    : a_(a), program_(program), options_(options), labels_(program.size()) {
+    : a_(a),
+      program_(program),
+      options_(options),
+      win64_(resolve_x86_abi(options.x86_abi) == X86Abi::kWin64),
+      labels_(program.size()) {
   trampoline_ = a_.newLabel();
   unwind_ = a_.newLabel();
   check_stub_ = a_.newLabel();
@@ -46,27 +51,32 @@ void Emitter::bind_target_label(size_t pc) {
   if (labels_[pc].isValid()) a_.bind(labels_[pc]);
 }
 
-// r0 = trampoline(state: rdi, args: rsi, code: rdx). Entered with rsp = 8
-// (mod 16); six pushes, the previous saved_sp and 8 bytes of padding leave
-// rsp = 8 (mod 16), so the function body runs with rsp = 0 (mod 16).
+// r0 = trampoline(state, args, code): System V passes them in rdi, rsi,
+// rdx; Windows x64 in rcx, rdx, r8, and also wants rdi and rsi preserved
+// (and xmm6-15, which no JIT code touches). Entered with rsp = 8 (mod 16);
+// the callee-saved pushes (six, or eight on Windows), the previous
+// saved_sp and 8 bytes of padding leave rsp = 8 (mod 16), so the function
+// body runs with rsp = 0 (mod 16).
 void Emitter::trampoline() {
+  std::vector<x86::Gp> saved = {x86::rbp, x86::rbx, x86::r12, x86::r13, x86::r14, x86::r15};
+  if (win64_) saved.insert(saved.end(), {x86::rdi, x86::rsi});
+  const x86::Gp state_arg = win64_ ? x86::rcx : x86::rdi;
+  const x86::Gp args = win64_ ? x86::rdx : x86::rsi;
+  const x86::Gp code_arg = win64_ ? x86::r8 : x86::rdx;
+
   a_.bind(trampoline_);
-  a_.push(x86::rbp);
-  a_.push(x86::rbx);
-  a_.push(x86::r12);
-  a_.push(x86::r13);
-  a_.push(x86::r14);
-  a_.push(x86::r15);
-  a_.mov(kState, x86::rdi);
+  for (const x86::Gp& r : saved) a_.push(r);
+  a_.mov(kState, state_arg);
   a_.push(SANDBPF_STATE(saved_sp));
   a_.sub(x86::rsp, 8);
   a_.mov(SANDBPF_STATE(saved_sp), x86::rsp);
-  a_.mov(kScratch2, x86::rdx);
-  a_.mov(bpf_reg(1), x86::qword_ptr(x86::rsi, 0));
-  a_.mov(bpf_reg(3), x86::qword_ptr(x86::rsi, 16));
-  a_.mov(bpf_reg(4), x86::qword_ptr(x86::rsi, 24));
-  a_.mov(bpf_reg(5), x86::qword_ptr(x86::rsi, 32));
-  a_.mov(bpf_reg(2), x86::qword_ptr(x86::rsi, 8));  // rsi last: it held args
+  a_.mov(kScratch2, code_arg);
+  // BPF r1-r5 live in rdi, rsi, rdx, rcx, r8: the register holding `args`
+  // is loaded last (System V: rsi = r2; Windows: rdx = r3).
+  for (uint8_t r = 1; r <= 5; ++r)
+    if (bpf_reg(r) != args) a_.mov(bpf_reg(r), x86::qword_ptr(args, 8 * (r - 1)));
+  for (uint8_t r = 1; r <= 5; ++r)
+    if (bpf_reg(r) == args) a_.mov(bpf_reg(r), x86::qword_ptr(args, 8 * (r - 1)));
   a_.mov(bpf_reg(10), SANDBPF_STATE(frame_top));
   for (uint8_t r : {0, 6, 7, 8, 9}) a_.xor_(bpf_reg(r).r32(), bpf_reg(r).r32());
   a_.call(kScratch2);
@@ -74,12 +84,7 @@ void Emitter::trampoline() {
   a_.bind(leave);
   a_.add(x86::rsp, 8);
   a_.pop(SANDBPF_STATE(saved_sp));
-  a_.pop(x86::r15);
-  a_.pop(x86::r14);
-  a_.pop(x86::r13);
-  a_.pop(x86::r12);
-  a_.pop(x86::rbx);
-  a_.pop(x86::rbp);
+  for (size_t i = saved.size(); i-- > 0;) a_.pop(saved[i]);
   a_.ret();
 
   // Runtime errors come here from any depth: back to the trampoline's frame.
@@ -115,12 +120,24 @@ void Emitter::stubs() {
   const x86::Gp saved[] = {x86::rax, x86::rcx, x86::rdx, x86::rsi, x86::rdi,
                            x86::r8,  x86::r9,  x86::r10, x86::r11};
   for (const x86::Gp& r : saved) a_.push(r);
-  a_.mov(x86::rdi, kState);
-  a_.mov(x86::esi, kScratch1.r32());
-  a_.mov(x86::rdx, kScratch2);
-  a_.mov(x86::rcx, bpf_reg(10));
+  // check(state, slot, address, frame): rdi, esi, rdx, rcx (System V) or
+  // rcx, edx, r8, r9 below 32 bytes of shadow space (Windows x64; rsp
+  // stays aligned).
+  if (win64_) {
+    a_.sub(x86::rsp, 32);
+    a_.mov(x86::rcx, kState);
+    a_.mov(x86::edx, kScratch1.r32());
+    a_.mov(x86::r8, kScratch2);
+    a_.mov(x86::r9, bpf_reg(10));
+  } else {
+    a_.mov(x86::rdi, kState);
+    a_.mov(x86::esi, kScratch1.r32());
+    a_.mov(x86::rdx, kScratch2);
+    a_.mov(x86::rcx, bpf_reg(10));
+  }
   a_.movabs(x86::rax, asmjit::imm(reinterpret_cast<uint64_t>(options_.check_access)));
   a_.call(x86::rax);
+  if (win64_) a_.add(x86::rsp, 32);  // before the test: add changes the flags
   a_.test(x86::al, x86::al);
   for (size_t i = std::size(saved); i-- > 0;) a_.pop(saved[i]);
   a_.jz(unwind_);

@@ -60,7 +60,7 @@ std::vector<std::string> corpus_files(const std::string& dir) {
   std::vector<std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
-    const std::string rel = fs::relative(entry.path(), dir).string();
+    const std::string rel = fs::relative(entry.path(), dir).generic_string();  // "/" on Windows too
     if (rel.find('/') == std::string::npos) continue;  // README, CSV, TSV at the top
     files.push_back(rel);
   }
