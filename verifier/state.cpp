@@ -307,9 +307,17 @@ void State::reduce() {
   for (const auto& e : zone_.edges()) {
     const Interval ix = interval(e.x);
     const Interval iy = interval(e.y);
-    // x <= y + c  and  y >= x - c
-    if (iy.hi() != kPlusInf) updates.push_back({e.x, Interval(kMinusInf, bound_add(iy.hi(), e.c))});
-    if (ix.lo() != kMinusInf) updates.push_back({e.y, Interval(bound_sub(ix.lo(), e.c), kPlusInf)});
+    // x <= y + c  and  y >= x - c. A bound the variable's interval already
+    // meets changes nothing (intervals only shrink here): most do, and
+    // meeting a register's value costs a normalization.
+    if (iy.hi() != kPlusInf) {
+      const int64_t hi = bound_add(iy.hi(), e.c);
+      if (ix.is_bottom() || ix.hi() > hi) updates.push_back({e.x, Interval(kMinusInf, hi)});
+    }
+    if (ix.lo() != kMinusInf) {
+      const int64_t lo = bound_sub(ix.lo(), e.c);
+      if (iy.is_bottom() || iy.lo() < lo) updates.push_back({e.y, Interval(lo, kPlusInf)});
+    }
   }
   for (const auto& u : updates) {
     set_interval(u.v, u.i);
