@@ -162,6 +162,15 @@ const RegValue* State::value_of(VarId v) const {
 }
 
 RegValue* State::value_of(VarId v) {
+  if (is_slot_var(v)) {
+    // The stack's cells may be shared with other states: the non-const
+    // lookup gives this state's own copy.
+    const unsigned d = (v - slot_var(0, 0)) / 1024;
+    const unsigned s = (v - slot_var(0, 0)) % 1024;
+    if (d >= frames_.size()) return nullptr;
+    auto* cell = frames_[d].stack.cell_at(-8 * static_cast<int64_t>(s + 1), 8);
+    return cell ? &cell->value : nullptr;
+  }
   return const_cast<RegValue*>(static_cast<const State*>(this)->value_of(v));
 }
 
