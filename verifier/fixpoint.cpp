@@ -82,6 +82,7 @@ void Fixpoint::process(uint32_t n, const StateSet& pre) {
     transfer_.node(s, cfg_.nodes()[n]);
     out.add(std::move(s));
   }
+  out.shrink_to_fit();
   post_[n] = std::move(out);
 }
 

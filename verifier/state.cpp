@@ -89,6 +89,51 @@ std::vector<VarId> zone_vars(const Zone& z) {
   return vars;
 }
 
+// A state's intervals, each variable's computed at most once (reduce and
+// join look the same few variables up for every edge). Open addressing on
+// the 16-bit ids, kept at most half full.
+class IntervalMemo {
+ public:
+  IntervalMemo(const State& s, size_t expected) : s_(s) { rehash(expected); }
+  Interval operator()(VarId v) {
+    size_t h = slot_of(v);
+    while (keys_[h] != kEmpty) {
+      if (keys_[h] == v) return values_[h];
+      h = (h + 1) & mask_;
+    }
+    const Interval i = s_.interval_of(v);
+    keys_[h] = v;
+    values_[h] = i;
+    if (2 * ++count_ > keys_.size()) rehash(2 * count_);
+    return i;
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  size_t slot_of(VarId v) const { return (v * size_t{0x9E3779B1}) >> 7 & mask_; }
+  void rehash(size_t expected) {
+    size_t cap = 16;
+    while (cap < 2 * expected) cap <<= 1;
+    std::vector<uint32_t> keys(cap, kEmpty);
+    std::vector<Interval> values(cap);
+    mask_ = cap - 1;
+    for (size_t j = 0; j < keys_.size(); ++j) {
+      if (keys_[j] == kEmpty) continue;
+      size_t h = slot_of(static_cast<VarId>(keys_[j]));
+      while (keys[h] != kEmpty) h = (h + 1) & mask_;
+      keys[h] = keys_[j];
+      values[h] = values_[j];
+    }
+    keys_ = std::move(keys);
+    values_ = std::move(values);
+  }
+  const State& s_;
+  std::vector<uint32_t> keys_;
+  std::vector<Interval> values_;
+  size_t mask_ = 0;
+  size_t count_ = 0;
+};
+
 }  // namespace
 
 State State::entry(uint32_t stack_size) {
@@ -117,6 +162,15 @@ const RegValue* State::value_of(VarId v) const {
 }
 
 RegValue* State::value_of(VarId v) {
+  if (is_slot_var(v)) {
+    // The stack's cells may be shared with other states: the non-const
+    // lookup gives this state's own copy.
+    const unsigned d = (v - slot_var(0, 0)) / 1024;
+    const unsigned s = (v - slot_var(0, 0)) % 1024;
+    if (d >= frames_.size()) return nullptr;
+    auto* cell = frames_[d].stack.cell_at(-8 * static_cast<int64_t>(s + 1), 8);
+    return cell ? &cell->value : nullptr;
+  }
   return const_cast<RegValue*>(static_cast<const State*>(this)->value_of(v));
 }
 
@@ -298,18 +352,21 @@ void State::reduce() {
   };
   std::vector<Update> updates;
   updates.reserve(2 * zone_.edges().size());
-  const std::vector<VarId> vars = zone_vars(zone_);
-  std::vector<Interval> cached(vars.size());
-  for (size_t i = 0; i < vars.size(); ++i) cached[i] = interval_of(vars[i]);
-  auto interval = [&](VarId v) {
-    return cached[static_cast<size_t>(std::lower_bound(vars.begin(), vars.end(), v) - vars.begin())];
-  };
+  IntervalMemo interval(*this, zone_.edges().size());
   for (const auto& e : zone_.edges()) {
     const Interval ix = interval(e.x);
     const Interval iy = interval(e.y);
-    // x <= y + c  and  y >= x - c
-    if (iy.hi() != kPlusInf) updates.push_back({e.x, Interval(kMinusInf, bound_add(iy.hi(), e.c))});
-    if (ix.lo() != kMinusInf) updates.push_back({e.y, Interval(bound_sub(ix.lo(), e.c), kPlusInf)});
+    // x <= y + c  and  y >= x - c. A bound the variable's interval already
+    // meets changes nothing (intervals only shrink here): most do, and
+    // meeting a register's value costs a normalization.
+    if (iy.hi() != kPlusInf) {
+      const int64_t hi = bound_add(iy.hi(), e.c);
+      if (ix.is_bottom() || ix.hi() > hi) updates.push_back({e.x, Interval(kMinusInf, hi)});
+    }
+    if (ix.lo() != kMinusInf) {
+      const int64_t lo = bound_sub(ix.lo(), e.c);
+      if (iy.is_bottom() || iy.lo() < lo) updates.push_back({e.y, Interval(lo, kPlusInf)});
+    }
   }
   for (const auto& u : updates) {
     set_interval(u.v, u.i);
@@ -537,7 +594,13 @@ State State::join(const State& a, const State& b) {
   }
   r.refs_ = a.refs_;
   for (const auto& ref : b.refs_) r.acquire(ref.first, ref.second);
-  r.zone_ = Zone::join(a.aligned_zone(b), a.interval_fn(), b.aligned_zone(a), b.interval_fn());
+  {
+    const Zone za = a.aligned_zone(b);
+    const Zone zb = b.aligned_zone(a);
+    IntervalMemo ia(a, za.edges().size() + zb.edges().size());
+    IntervalMemo ib(b, za.edges().size() + zb.edges().size());
+    r.zone_ = Zone::join(za, [&ia](VarId v) { return ia(v); }, zb, [&ib](VarId v) { return ib(v); });
+  }
   if (!r.counters_.empty()) materialize_counter_relations(a, b, r.zone_);
   // Relations on variables that no longer stand for anything go.
   r.align_meanings(r);

@@ -20,10 +20,12 @@
 //   counter(k)       the hidden counter of loop k
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "verifier/domains/reg_value.hpp"
@@ -196,6 +198,9 @@ void State::for_each_value_with_id(uint32_t id, F&& f) {
     }
   }
   for (unsigned d = 0; d < frames_.size(); ++d) {
+    // Only a frame holding the id takes its own copy of the cells.
+    const auto cells = std::as_const(frames_[d].stack).cells();
+    if (std::none_of(cells.begin(), cells.end(), [id](const auto& c) { return c.value.id == id; })) continue;
     for (auto& cell : frames_[d].stack.cells()) {
       if (cell.value.id != id) continue;
       const bool slot = cell.width == 8 && (cell.off % 8) == 0;

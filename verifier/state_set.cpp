@@ -121,6 +121,11 @@ void StateSet::add(State s) {
   signatures_[best] = signature_of(parts_[best]);
 }
 
+void StateSet::shrink_to_fit() {
+  parts_.shrink_to_fit();
+  signatures_.shrink_to_fit();
+}
+
 void StateSet::add_all(const StateSet& o) {
   for (const State& s : o.parts_) add(s);
 }

@@ -37,6 +37,9 @@ class StateSet {
   void add_all(const StateSet& o);
   // Drops bottom partitions (after transfers).
   void prune();
+  // Gives back the room the partitions' vector grew beyond its size (a set
+  // kept for a program point: a State is about 3 KB).
+  void shrink_to_fit();
 
   bool leq(const StateSet& o) const;
   StateSet widen(const StateSet& newer, std::span<const int64_t> thresholds) const;

@@ -1,6 +1,9 @@
 // Calls: helpers checked against their prototypes (the kinds follow the
 // kernel's bpf_arg_type), callbacks entered as functions with their own
 // frame, local calls and exits.
+#include <algorithm>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "verifier/transfer.hpp"
@@ -26,6 +29,9 @@ void invalidate(State& s, Pred&& pred) {
         if (fix(s.frame(d).saved[r])) s.forget_var(register_var(d, r));
       }
     }
+    // Only a frame with a cell to fix takes its own copy of the cells.
+    const auto cells = std::as_const(s).stack(d).cells();
+    if (std::none_of(cells.begin(), cells.end(), [&](const auto& c) { return pred(c.value); })) continue;
     for (auto& c : s.stack(d).cells()) {
       if (fix(c.value) && c.width == 8 && c.off % 8 == 0)
         s.zone().forget(slot_var(d, static_cast<unsigned>(-c.off / 8 - 1)));
@@ -269,6 +275,8 @@ void Transfer::helper_result(State& s, uint32_t pc, const HelperPrototype& proto
         if (v.id == id) v.id = 0;
       }
     }
+    const auto cells = std::as_const(s).stack(d).cells();
+    if (std::none_of(cells.begin(), cells.end(), [id](const auto& c) { return c.value.id == id; })) continue;
     for (auto& c : s.stack(d).cells()) {
       if (c.value.id == id) c.value.id = 0;
     }

@@ -1,5 +1,8 @@
 // Loads, stores, atomics and legacy packet loads: each access is checked
 // against the region(s) its pointer may point into.
+#include <algorithm>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "verifier/transfer.hpp"
@@ -483,7 +486,7 @@ bool Transfer::check_memory_range(State& s, uint32_t pc, unsigned reg, const Sca
         ok = false;
       }
       if (!config_.options.allow_pointer_leaks) {
-        for (const auto& cell : st.cells()) {
+        for (const auto& cell : std::as_const(st).cells()) {
           if (cell.off >= hi || cell.off + cell.width <= lo || !cell.value.has_pointer()) continue;
           fail(pc, fmt::format("pointer leak: {} (r{}) contains {} stored at r10{:+}", what, reg,
                                region_name(*cell.value.single_offset_region()), cell.off));

@@ -43,7 +43,8 @@ std::optional<std::pair<int64_t, int64_t>> StackFrame::uninitialized_run(int64_t
 }
 
 void StackFrame::drop_cells(int64_t lo, int64_t hi) {
-  std::erase_if(cells_, [lo, hi](const Cell& c) { return c.off < hi && c.off + c.width > lo; });
+  auto overlaps = [lo, hi](const Cell& c) { return c.off < hi && c.off + c.width > lo; };
+  if (std::any_of(list().begin(), list().end(), overlaps)) std::erase_if(mut(), overlaps);
 }
 
 void StackFrame::store(int64_t off, unsigned width, const RegValue& value) {
@@ -58,9 +59,9 @@ void StackFrame::store(int64_t off, unsigned width, const RegValue& value) {
   }
   stored.id = value.has_pointer() ? value.id : 0;
   if (stored.is_number() && stored.num == Scalar::of_width(width) && width < 8) return;  // nothing to remember
-  auto it = std::lower_bound(cells_.begin(), cells_.end(), off,
-                             [](const Cell& c, int64_t o) { return c.off < o; });
-  cells_.insert(it, Cell{static_cast<int32_t>(off), static_cast<uint8_t>(width), stored});
+  std::vector<Cell>& cells = mut();
+  auto it = std::lower_bound(cells.begin(), cells.end(), off, [](const Cell& c, int64_t o) { return c.off < o; });
+  cells.insert(it, Cell{static_cast<int32_t>(off), static_cast<uint8_t>(width), stored});
 }
 
 void StackFrame::havoc(int64_t lo, int64_t hi) { drop_cells(lo, hi); }
@@ -72,14 +73,16 @@ void StackFrame::write_unknown(int64_t lo, int64_t hi) {
 
 const StackFrame::Cell* StackFrame::cell_at(int64_t off, unsigned width) const {
   // Cells are sorted by offset and never overlap: at most one starts at off.
-  auto it = std::lower_bound(cells_.begin(), cells_.end(), off,
-                             [](const Cell& c, int64_t o) { return c.off < o; });
-  if (it != cells_.end() && it->off == off && it->width == width) return &*it;
+  auto it = std::lower_bound(list().begin(), list().end(), off, [](const Cell& c, int64_t o) { return c.off < o; });
+  if (it != list().end() && it->off == off && it->width == width) return &*it;
   return nullptr;
 }
 
 StackFrame::Cell* StackFrame::cell_at(int64_t off, unsigned width) {
-  return const_cast<Cell*>(static_cast<const StackFrame*>(this)->cell_at(off, width));
+  const Cell* shared = static_cast<const StackFrame*>(this)->cell_at(off, width);
+  if (shared == nullptr) return nullptr;
+  // The cell is changed through the pointer: into this frame's own copy.
+  return &mut()[static_cast<size_t>(shared - list().data())];
 }
 
 RegValue StackFrame::load(int64_t off, unsigned width, bool sign_extend) const {
@@ -93,7 +96,7 @@ RegValue StackFrame::load(int64_t off, unsigned width, bool sign_extend) const {
     return finish(Scalar::of_width(width));
   }
   // Bytes inside a wider cell holding a known constant: extract them.
-  for (const Cell& c : cells_) {
+  for (const Cell& c : list()) {
     if (c.off <= off && off + width <= c.off + c.width && c.value.is_number() &&
         c.value.num.is_constant()) {
       const unsigned shift = static_cast<unsigned>(off - c.off) * 8;
@@ -109,7 +112,7 @@ bool StackFrame::leq(const StackFrame& o) const {
     if ((o.bits()[i] & ~bits()[i]) != 0) return false;  // o needs bytes we may lack
   }
   // Every cell o remembers must be here, at least as precise.
-  for (const Cell& oc : o.cells_) {
+  for (const Cell& oc : o.list()) {
     const Cell* c = cell_at(oc.off, oc.width);
     if (c == nullptr) {
       // A missing cell means an unknown number of that width (or never
@@ -125,11 +128,11 @@ bool StackFrame::leq(const StackFrame& o) const {
 StackFrame StackFrame::join(const StackFrame& o) const {
   StackFrame r(size_);
   for (size_t i = 0; i < words(); ++i) r.bits()[i] = bits()[i] & o.bits()[i];
-  r.cells_.reserve(std::min(cells_.size(), o.cells_.size()));
-  for (const Cell& c : cells_) {
+  r.mut().reserve(std::min(list().size(), o.list().size()));
+  for (const Cell& c : list()) {
     const Cell* oc = o.cell_at(c.off, c.width);
     if (oc == nullptr) continue;
-    r.cells_.push_back(Cell{c.off, c.width, c.value.join(oc->value)});
+    r.mut().push_back(Cell{c.off, c.width, c.value.join(oc->value)});
   }
   return r;
 }
@@ -137,17 +140,17 @@ StackFrame StackFrame::join(const StackFrame& o) const {
 StackFrame StackFrame::widen(const StackFrame& newer, std::span<const int64_t> thresholds) const {
   StackFrame r(size_);
   for (size_t i = 0; i < words(); ++i) r.bits()[i] = bits()[i] & newer.bits()[i];
-  for (const Cell& c : cells_) {
+  for (const Cell& c : list()) {
     const Cell* oc = newer.cell_at(c.off, c.width);
     if (oc == nullptr) continue;
-    r.cells_.push_back(Cell{c.off, c.width, c.value.widen(oc->value, thresholds)});
+    r.mut().push_back(Cell{c.off, c.width, c.value.widen(oc->value, thresholds)});
   }
   return r;
 }
 
 StackFrame StackFrame::narrow(const StackFrame& newer) const {
   StackFrame r = *this;
-  for (Cell& c : r.cells_) {
+  for (Cell& c : r.mut()) {
     if (const Cell* nc = newer.cell_at(c.off, c.width)) c.value = c.value.narrow(nc->value);
   }
   return r;
@@ -167,7 +170,7 @@ std::string StackFrame::to_string() const {
     out += fmt::format("{}[{}..{}] ", out.empty() ? "written " : "", o, end - 1);
     o = end;
   }
-  for (const Cell& c : cells_) out += fmt::format("[r10{:+}:{}]={} ", c.off, c.width, c.value.to_string());
+  for (const Cell& c : list()) out += fmt::format("[r10{:+}:{}]={} ", c.off, c.width, c.value.to_string());
   if (!out.empty()) out.pop_back();
   return out;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "verifier/domains/reg_value.hpp"
+#include "verifier/domains/shared_vector.hpp"
 
 namespace sandbpf::verifier {
 
@@ -50,8 +51,8 @@ class StackFrame {
   // The cell exactly at [off, off + width), if any.
   const Cell* cell_at(int64_t off, unsigned width) const;
   Cell* cell_at(int64_t off, unsigned width);
-  std::span<const Cell> cells() const { return cells_; }
-  std::span<Cell> cells() { return cells_; }
+  std::span<const Cell> cells() const { return list(); }
+  std::span<Cell> cells() { return mut(); }
 
   bool leq(const StackFrame& o) const;
   StackFrame join(const StackFrame& o) const;
@@ -77,7 +78,9 @@ class StackFrame {
   // 512-byte frame (copied with every state), on the heap beyond.
   std::array<uint64_t, 8> small_{};
   std::vector<uint64_t> big_;
-  std::vector<Cell> cells_;     // sorted by off
+  const std::vector<Cell>& list() const { return cells_.get(); }
+  std::vector<Cell>& mut() { return cells_.mut(); }
+  SharedVector<Cell> cells_;  // sorted by off
 };
 
 }  // namespace sandbpf::verifier

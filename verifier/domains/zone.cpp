@@ -24,8 +24,8 @@ std::optional<int64_t> finite_add(int64_t a, int64_t b) {
 
 std::optional<int64_t> Zone::bound(VarId x, VarId y) const {
   if (x == y) return 0;
-  auto it = std::lower_bound(edges_.begin(), edges_.end(), std::pair(x, y), edge_less);
-  if (it != edges_.end() && it->x == x && it->y == y) return it->c;
+  auto it = std::lower_bound(edges().begin(), edges().end(), std::pair(x, y), edge_less);
+  if (it != edges().end() && it->x == x && it->y == y) return it->c;
   return std::nullopt;
 }
 
@@ -41,17 +41,18 @@ int64_t Zone::bound_with(VarId x, VarId y, const IntervalOf& interval_of) const 
 }
 
 bool Zone::mentions(VarId x) const {
-  return std::any_of(edges_.begin(), edges_.end(),
+  return std::any_of(edges().begin(), edges().end(),
                      [x](const Edge& e) { return e.x == x || e.y == x; });
 }
 
 void Zone::tighten(VarId x, VarId y, int64_t c) {
-  auto it = std::lower_bound(edges_.begin(), edges_.end(), std::pair(x, y), edge_less);
-  if (it != edges_.end() && it->x == x && it->y == y) {
+  std::vector<Edge>& list = mut();
+  auto it = std::lower_bound(list.begin(), list.end(), std::pair(x, y), edge_less);
+  if (it != list.end() && it->x == x && it->y == y) {
     it->c = std::min(it->c, c);
     return;
   }
-  edges_.insert(it, Edge{x, y, c});
+  list.insert(it, Edge{x, y, c});
 }
 
 bool Zone::add(VarId x, VarId y, int64_t c) {
@@ -65,7 +66,7 @@ bool Zone::add(VarId x, VarId y, int64_t c) {
   // d(u, x) + c + d(y, v). Gather the edges into x and out of y first.
   std::vector<std::pair<VarId, int64_t>> into_x{{x, 0}};
   std::vector<std::pair<VarId, int64_t>> from_y{{y, 0}};
-  for (const Edge& e : edges_) {
+  for (const Edge& e : edges()) {
     if (e.y == x) into_x.emplace_back(e.x, e.c);
     if (e.x == y) from_y.emplace_back(e.y, e.c);
   }
@@ -86,17 +87,25 @@ bool Zone::add(VarId x, VarId y, int64_t c) {
 }
 
 void Zone::forget(VarId x) {
-  std::erase_if(edges_, [x](const Edge& e) { return e.x == x || e.y == x; });
+  auto on_x = [x](const Edge& e) { return e.x == x || e.y == x; };
+  if (std::any_of(edges().begin(), edges().end(), on_x)) std::erase_if(mut(), on_x);
 }
 
 void Zone::forget(std::span<const VarId> xs) {
-  auto in = [xs](VarId v) { return std::find(xs.begin(), xs.end(), v) != xs.end(); };
-  std::erase_if(edges_, [&](const Edge& e) { return in(e.x) || in(e.y); });
+  // A 64-bit filter of the variables' low bits rejects most edges with one
+  // test; the exact search runs only on the few it lets through.
+  uint64_t filter = 0;
+  for (VarId v : xs) filter |= uint64_t{1} << (v & 63);
+  auto in = [xs, filter](VarId v) {
+    return (filter >> (v & 63) & 1) != 0 && std::find(xs.begin(), xs.end(), v) != xs.end();
+  };
+  auto on_xs = [&](const Edge& e) { return in(e.x) || in(e.y); };
+  if (std::any_of(edges().begin(), edges().end(), on_xs)) std::erase_if(mut(), on_xs);
 }
 
 bool Zone::any_from(VarId lo, VarId hi) const {
-  auto it = std::lower_bound(edges_.begin(), edges_.end(), std::pair(lo, VarId{0}), edge_less);
-  return it != edges_.end() && it->x < hi;
+  auto it = std::lower_bound(edges().begin(), edges().end(), std::pair(lo, VarId{0}), edge_less);
+  return it != edges().end() && it->x < hi;
 }
 
 void Zone::shift(std::span<const Shift> shifts) {
@@ -107,9 +116,12 @@ void Zone::shift(std::span<const Shift> shifts) {
     }
     return nullptr;
   };
+  if (!std::any_of(edges().begin(), edges().end(),
+                   [&](const Edge& e) { return find(e.x) != nullptr || find(e.y) != nullptr; }))
+    return;
   std::vector<Edge> kept;
-  kept.reserve(edges_.size());
-  for (Edge e : edges_) {
+  kept.reserve(edges().size());
+  for (Edge e : edges()) {
     const Shift* sx = find(e.x);
     const Shift* sy = find(e.y);
     if (sx != nullptr) {
@@ -124,7 +136,7 @@ void Zone::shift(std::span<const Shift> shifts) {
     }
     kept.push_back(e);
   }
-  edges_ = std::move(kept);
+  mut() = std::move(kept);
 }
 
 void Zone::assign(VarId x, VarId y, int64_t k) {
@@ -132,7 +144,7 @@ void Zone::assign(VarId x, VarId y, int64_t k) {
   if (x == y) return;
   // x - y <= k and y - x <= -k, then x inherits y's constraints shifted.
   std::vector<Edge> added;
-  for (const Edge& e : edges_) {
+  for (const Edge& e : edges()) {
     if (e.x == y) {
       if (auto c = finite_add(e.c, k)) added.push_back({x, e.y, *c});
     } else if (e.y == y) {
@@ -148,9 +160,10 @@ void Zone::copy(VarId to, VarId from) { assign(to, from, 0); }
 
 void Zone::shift(VarId x, int64_t lo, int64_t hi) {
   // x' = x + d, d in [lo, hi]: x' - z <= c + hi and z - x' <= c - lo.
+  if (!mentions(x)) return;
   std::vector<Edge> kept;
-  kept.reserve(edges_.size());
-  for (Edge e : edges_) {
+  kept.reserve(edges().size());
+  for (Edge e : edges()) {
     if (e.x == x) {
       auto c = finite_add(e.c, hi);
       if (!c || hi == kPlusInf) continue;
@@ -162,13 +175,13 @@ void Zone::shift(VarId x, int64_t lo, int64_t hi) {
     }
     kept.push_back(e);
   }
-  edges_ = std::move(kept);
+  mut() = std::move(kept);
   // A range shift loses closure only between x's in- and out-neighbours,
   // which already had their own (tighter) direct edges: still closed.
 }
 
 bool Zone::leq(const Zone& o, const IntervalOf& mine) const {
-  for (const Edge& e : o.edges_) {
+  for (const Edge& e : o.edges()) {
     if (bound_with(e.x, e.y, mine) > e.c) return false;
   }
   return true;
@@ -182,8 +195,8 @@ Zone Zone::join(const Zone& a, const IntervalOf& a_int, const Zone& b, const Int
     const int64_t c = std::max(ca, cb);
     if (c != kPlusInf) r.tighten(e.x, e.y, c);
   };
-  for (const Edge& e : a.edges_) consider(e);
-  for (const Edge& e : b.edges_) {
+  for (const Edge& e : a.edges()) consider(e);
+  for (const Edge& e : b.edges()) {
     if (!a.bound(e.x, e.y)) consider(e);
   }
   return r;
@@ -192,14 +205,14 @@ Zone Zone::join(const Zone& a, const IntervalOf& a_int, const Zone& b, const Int
 Zone Zone::widen(const Zone& newer, const IntervalOf& newer_int) const {
   // Keep the constraints the newer state still satisfies.
   Zone r;
-  for (const Edge& e : edges_) {
-    if (newer.bound_with(e.x, e.y, newer_int) <= e.c) r.edges_.push_back(e);
+  for (const Edge& e : edges()) {
+    if (newer.bound_with(e.x, e.y, newer_int) <= e.c) r.mut().push_back(e);
   }
   return r;
 }
 
 bool Zone::meet(const Zone& o) {
-  for (const Edge& e : o.edges_) {
+  for (const Edge& e : o.edges()) {
     if (!add(e.x, e.y, e.c)) return false;
   }
   return true;
@@ -207,7 +220,7 @@ bool Zone::meet(const Zone& o) {
 
 std::string Zone::to_string(const std::function<std::string(VarId)>& name) const {
   std::string out;
-  for (const Edge& e : edges_) {
+  for (const Edge& e : edges()) {
     if (!out.empty()) out += ", ";
     out += fmt::format("{} - {} <= {}", name(e.x), name(e.y), e.c);
   }

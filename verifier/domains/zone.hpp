@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "verifier/domains/interval.hpp"
+#include "verifier/domains/shared_vector.hpp"
 
 namespace sandbpf::verifier {
 
@@ -67,8 +68,8 @@ class Zone {
   // Meet: adds every constraint of o; false when contradictory.
   bool meet(const Zone& o);
 
-  const std::vector<Edge>& edges() const { return edges_; }
-  bool empty() const { return edges_.empty(); }
+  const std::vector<Edge>& edges() const { return edges_.get(); }
+  bool empty() const { return edges().empty(); }
   bool mentions(VarId x) const;
   friend bool operator==(const Zone&, const Zone&) = default;
   std::string to_string(const std::function<std::string(VarId)>& name) const;
@@ -76,7 +77,8 @@ class Zone {
  private:
   // Sets x - y <= c if tighter (no closure).
   void tighten(VarId x, VarId y, int64_t c);
-  std::vector<Edge> edges_;  // sorted by (x, y)
+  std::vector<Edge>& mut() { return edges_.mut(); }
+  SharedVector<Edge> edges_;  // sorted by (x, y)
 };
 
 }  // namespace sandbpf::verifier
