@@ -22,6 +22,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -550,8 +551,8 @@ constexpr Golden kGolden[] = {
      "39 f7 0f 8e 00 00 00 00",
      "cmp edi,esi; jle 0x8"},
     {"call 1\nexit\n", "fast",
-     "49 89 6c 24 18 4d 8b 4c 24 70 49 ba 88 77 66 55 44 33 22 11 41 ff d2 41 83 7c 24 28 00 0f 85 01 00 00 00",
-     "mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; movabs r10,0x1122334455667788; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x24"},
+     "49 89 6c 24 18 4d 8b 4c 24 70 e8 21 00 00 00 41 83 7c 24 28 00 0f 85 01 00 00 00",
+     "mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; call 0x30; cmp DWORD PTR [r12+0x28],0x0; jne 0x1c"},
     {"call local +1\nexit\nexit\n", "fast",
      "49 3b 6c 24 20 0f 86 17 00 00 00 53 48 81 ed 00 02 00 00 e8 09 00 00 00 48 81 c5 00 02 00 00 5b",
      "cmp rbp,QWORD PTR [r12+0x20]; jbe 0x22; push rbx; sub rbp,0x200; call 0x21; add rbp,0x200; pop rbx"},
@@ -706,8 +707,8 @@ constexpr Golden kGolden[] = {
      "48 85 ff 0f 84 19 00 00 00 49 83 7c 24 08 01 0f 82 08 00 00 00 49 83 6c 24 08 01 eb e3 e9 01 00 00 00",
      "test rdi,rdi; je 0x22; cmp QWORD PTR [r12+0x8],0x1; jb 0x1d; sub QWORD PTR [r12+0x8],0x1; jmp 0x0; jmp 0x23"},
     {"call 1\nexit", "fast+budget",
-     "49 83 7c 24 08 01 0f 82 2a 00 00 00 49 83 6c 24 08 01 49 89 6c 24 18 4d 8b 4c 24 70 49 ba 88 77 66 55 44 33 22 11 41 ff d2 41 83 7c 24 28 00 0f 85 15 00 00 00",
-     "cmp QWORD PTR [r12+0x8],0x1; jb 0x36; sub QWORD PTR [r12+0x8],0x1; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; movabs r10,0x1122334455667788; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x4a"},
+     "49 83 7c 24 08 01 0f 82 22 00 00 00 49 83 6c 24 08 01 49 89 6c 24 18 4d 8b 4c 24 70 e8 35 00 00 00 41 83 7c 24 28 00 0f 85 15 00 00 00",
+     "cmp QWORD PTR [r12+0x8],0x1; jb 0x2e; sub QWORD PTR [r12+0x8],0x1; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; call 0x56; cmp DWORD PTR [r12+0x28],0x0; jne 0x42"},
     {"call %r1\nexit\n", "fast+spectre",
      "49 89 fb 49 83 fb 08 0f 83 37 00 00 00 4d 19 d2 4d 21 d3 49 ba @TABLE@ 4f 8b 14 da 4d 85 d2 0f 84 1a 00 00 00 49 89 6c 24 18 4d 8b 4c 24 70 41 ff d2 41 83 7c 24 28 00 0f 85 1a 00 00 00",
      "mov r11,rdi; cmp r11,0x8; jae 0x44; sbb r10,r10; and r11,r10; movabs r10,@TABLE@; mov r10,QWORD PTR [r10+r11*8]; test r10,r10; je 0x44; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x5d"},
@@ -966,6 +967,44 @@ TEST(x86_64_golden, ObjdumpAgreesWithTheExpectedText) {
   for (size_t i = 0; i < snippets.size(); ++i)
     EXPECT_EQ(texts[i], replace_all(kGolden[i].x86, "@TABLE@", table_address_text()))
         << kGolden[i].bpf << " (" << kGolden[i].mode << ")";
+}
+
+// A helper call as compiled goes to its veneer (position-independent: an
+// absolute jump through r11), recorded as a relocation that publication
+// makes direct when the helper is in rel32 range (backend.hpp).
+TEST(x86_64_golden, HelperCallGoesThroughItsVeneerUntilRelocated) {
+  auto program = Program::decode(*assemble("call 1\nexit"));
+  ASSERT_TRUE(program);
+  BackendOptions options;
+  options.helpers = helper_table();
+  auto code = x86_64::compile(LoweredProgram::from(*program), options);
+  ASSERT_TRUE(code) << code.error().to_string();
+  ASSERT_EQ(code->relocations.size(), 1u);
+  const CallRelocation& site = code->relocations[0];
+  EXPECT_EQ(site.kind, CallRelocationKind::kX86Rel32);
+  EXPECT_EQ(site.target, uint64_t{0x1122334455667788});
+  ASSERT_EQ(code->bytes.at(site.offset - 1), 0xe8) << "call rel32";
+  int32_t rel32 = 0;
+  std::memcpy(&rel32, &code->bytes[site.offset], 4);
+  const size_t veneer = site.offset + 4 + static_cast<size_t>(rel32);
+  ASSERT_LE(veneer + 13, code->bytes.size());
+  const std::vector<uint8_t> bytes(code->bytes.begin() + static_cast<ptrdiff_t>(veneer),
+                                   code->bytes.begin() + static_cast<ptrdiff_t>(veneer) + 13);
+  EXPECT_EQ(hex_of(bytes), "49 bb 88 77 66 55 44 33 22 11 41 ff e3");
+  if (have_objdump()) {
+    EXPECT_EQ(objdump_all({bytes})[0], "movabs r11,0x1122334455667788; jmp r11");
+  }
+
+  // Relocated for an address within reach: a direct call to the helper.
+  std::vector<uint8_t> placed = code->bytes;
+  const uintptr_t address = 0x1122334400000000;
+  EXPECT_EQ(apply_call_relocations(placed, address, code->relocations), 1u);
+  std::memcpy(&rel32, &placed[site.offset], 4);
+  EXPECT_EQ(address + site.offset + 4 + static_cast<uint64_t>(static_cast<int64_t>(rel32)), site.target);
+  // Out of reach: the call stays on its veneer.
+  placed = code->bytes;
+  EXPECT_EQ(apply_call_relocations(placed, 0x7f0000000000, code->relocations), 0u);
+  EXPECT_EQ(placed, code->bytes);
 }
 
 TEST(x86_64_golden, EveryRowOfTheTableHasACase) {

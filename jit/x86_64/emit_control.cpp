@@ -120,9 +120,15 @@ void Emitter::call_helper(size_t pc) {
   // r1-r5 are already the argument registers; the sixth is the RunContext.
   a_.mov(SANDBPF_STATE(frame), bpf_reg(10));
   a_.mov(x86::r9, SANDBPF_STATE(context));
-  a_.movabs(kScratch1, asmjit::imm(reinterpret_cast<uint64_t>(fn)));
-  a_.call(kScratch1);
+  call_direct(reinterpret_cast<uint64_t>(fn));
   after_helper(pc);
+}
+
+void Emitter::call_direct(uint64_t function) {
+  auto [it, inserted] = veneers_.try_emplace(function);
+  if (inserted) it->second = a_.newLabel();
+  a_.call(it->second);  // E8 rel32: the field is the last 4 bytes
+  relocations_.push_back({static_cast<uint32_t>(a_.offset() - 4), CallRelocationKind::kX86Rel32, function});
 }
 
 // callx: the register holds a helper id, looked up at run time.
