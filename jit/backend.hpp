@@ -1,8 +1,10 @@
 // The contract between the JIT driver (jit.cpp) and every architecture's
 // backend: what a backend is given (a LoweredProgram and BackendOptions)
 // and what it returns (position-independent MachineCode that the driver
-// publishes W^X). Every backend emits the entry trampoline of
-// jit/run_state.hpp first and gives the interpreter's results bit for bit.
+// publishes W^X, with the call sites it points straight at their functions
+// once it knows the code's address: CallRelocation). Every backend emits
+// the entry trampoline of jit/run_state.hpp first and gives the
+// interpreter's results bit for bit.
 //
 // compile_machine_code() compiles for any architecture on any host (golden
 // tests and `sandbpf jit --arch A --dump` need that); only code for the
