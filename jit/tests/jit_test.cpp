@@ -385,20 +385,36 @@ TEST(jit, HelpersByIdAndByRegister) {
                    s, "insn 1: call %r2: unknown helper id 1");
 }
 
+#if defined(__x86_64__) || defined(__aarch64__)
 #if defined(__x86_64__)
 // Where the `call rel32` at `at` in the published code goes, or 0 when the
-// byte there is not a call rel32.
+// bytes there are not a call rel32.
 uintptr_t call_target(std::span<const uint8_t> code, size_t at) {
   if (at + 5 > code.size() || code[at] != 0xe8) return 0;
   int32_t rel32 = 0;
   std::memcpy(&rel32, &code[at + 1], 4);
   return reinterpret_cast<uintptr_t>(code.data() + at + 5) + static_cast<uintptr_t>(static_cast<intptr_t>(rel32));
 }
+// mov [state.frame], rbp (5 bytes); mov r9, [state.context] (5); call.
+constexpr size_t kCallAfter = 10;
+#else
+// Where the `bl` at `at` goes, or 0 when the word there is not a bl.
+uintptr_t call_target(std::span<const uint8_t> code, size_t at) {
+  if (at % 4 != 0 || at + 4 > code.size()) return 0;
+  uint32_t word = 0;
+  std::memcpy(&word, &code[at], 4);
+  if ((word & 0xfc000000u) != 0x94000000u) return 0;
+  const auto distance = static_cast<intptr_t>(static_cast<int32_t>(word << 6) >> 4);
+  return reinterpret_cast<uintptr_t>(code.data() + at) + static_cast<uintptr_t>(distance);
+}
+// str x23, [state.frame]; ldr x5, [state.context]; bl.
+constexpr size_t kCallAfter = 8;
+#endif
 
 // A helper known at compile time is called directly: the published code
-// holds `call rel32` whose target is the helper itself (the pool is mapped
-// near sandbpf's code, which this test binary links statically). Checked
-// mode's access check is called the same way.
+// holds a call (x86-64 call rel32, arm64 bl) whose target is the helper
+// itself (the pool is mapped near sandbpf's code, which this test binary
+// links statically). Checked mode's access check is called the same way.
 TEST(jit, HelpersKnownAtCompileTimeAreCalledDirectly) {
   std::array<HelperFunction, 4> helpers = {nullptr, nullptr, nullptr, add_helper};
   Environment env;
@@ -414,12 +430,11 @@ TEST(jit, HelpersKnownAtCompileTimeAreCalledDirectly) {
         << "the code was not mapped near sandbpf's code";
     EXPECT_EQ(jit->call_sites(), mode == ExecMode::kFast ? 1u : 2u);  // + the access check
     EXPECT_EQ(jit->direct_call_sites(), jit->call_sites());
-    // The call's code: mov [state.frame], rbp (5 bytes); mov r9, [state.context] (5); call.
     const size_t at = jit->instruction_offsets()[2];
     size_t call = at;
     while (call < jit->instruction_offsets()[3] && call_target(jit->code(), call) == 0) ++call;
-    EXPECT_EQ(call, at + 10);
-    EXPECT_EQ(call_target(jit->code(), at + 10), reinterpret_cast<uintptr_t>(&add_helper));
+    EXPECT_EQ(call, at + kCallAfter);
+    EXPECT_EQ(call_target(jit->code(), at + kCallAfter), reinterpret_cast<uintptr_t>(&add_helper));
     EXPECT_EQ(outcome(jit->run(env, {})), "42");
   }
 }
@@ -441,7 +456,7 @@ TEST(jit, CallsOutOfReachGoThroughVeneers) {
     ASSERT_TRUE(jit) << jit.error().to_string();
     EXPECT_EQ(jit->call_sites(), mode == ExecMode::kFast ? 1u : 2u);
     EXPECT_EQ(jit->direct_call_sites(), 0u);
-    const uintptr_t target = call_target(jit->code(), jit->instruction_offsets()[2] + 10);
+    const uintptr_t target = call_target(jit->code(), jit->instruction_offsets()[2] + kCallAfter);
     const auto begin = reinterpret_cast<uintptr_t>(jit->code().data());
     EXPECT_TRUE(target >= begin && target < begin + jit->code().size()) << "the call goes to a veneer";
     EXPECT_EQ(outcome(jit->run(env, {})), "42");
