@@ -71,3 +71,32 @@ Result<MachineCode> compile_machine_code(JitArch arch, const LoweredProgram& pro
 }
 
 }  // namespace sandbpf
+
+namespace sandbpf {
+
+size_t apply_call_relocations(std::span<uint8_t> bytes, uintptr_t address,
+                              std::span<const CallRelocation> relocations) {
+  size_t direct = 0;
+  for (const CallRelocation& r : relocations) {
+    // Two's complement distance from where the displacement counts from.
+    if (r.kind == CallRelocationKind::kX86Rel32) {
+      if (r.offset + 4 > bytes.size()) continue;
+      const auto from = static_cast<int64_t>(address + r.offset + 4);
+      const int64_t distance = static_cast<int64_t>(r.target) - from;
+      if (distance < INT32_MIN || distance > INT32_MAX) continue;
+      const auto rel32 = static_cast<uint32_t>(static_cast<int32_t>(distance));
+      for (int i = 0; i < 4; ++i) bytes[r.offset + i] = static_cast<uint8_t>(rel32 >> (8 * i));
+    } else {
+      if (r.offset + 4 > bytes.size()) continue;
+      const int64_t distance = static_cast<int64_t>(r.target) - static_cast<int64_t>(address + r.offset);
+      // bl: imm26 counts instructions, +-128 MiB.
+      if (distance % 4 != 0 || distance < -(int64_t{1} << 27) || distance >= (int64_t{1} << 27)) continue;
+      const uint32_t insn = 0x94000000u | (static_cast<uint32_t>(distance >> 2) & 0x03ffffffu);
+      for (int i = 0; i < 4; ++i) bytes[r.offset + i] = static_cast<uint8_t>(insn >> (8 * i));
+    }
+    ++direct;
+  }
+  return direct;
+}
+
+}  // namespace sandbpf

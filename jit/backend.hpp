@@ -1,8 +1,10 @@
 // The contract between the JIT driver (jit.cpp) and every architecture's
 // backend: what a backend is given (a LoweredProgram and BackendOptions)
 // and what it returns (position-independent MachineCode that the driver
-// publishes W^X). Every backend emits the entry trampoline of
-// jit/run_state.hpp first and gives the interpreter's results bit for bit.
+// publishes W^X, with the call sites it points straight at their functions
+// once it knows the code's address: CallRelocation). Every backend emits
+// the entry trampoline of jit/run_state.hpp first and gives the
+// interpreter's results bit for bit.
 //
 // compile_machine_code() compiles for any architecture on any host (golden
 // tests and `sandbpf jit --arch A --dump` need that); only code for the
@@ -63,8 +65,32 @@ struct BackendOptions {
   X86Abi x86_abi = X86Abi::kHost;
 };
 
+// A direct call to a function known at compile time (a helper): as
+// compiled, the call reaches the function through a veneer in the program's
+// own code (position-independent: an absolute address loaded into a
+// scratch register, then an indirect jump). Once the code's final address
+// is known, apply_call_relocations() makes the call reach the function
+// itself when it is within the call's range, so no indirect branch is left
+// (x86-64: no retpoline needed); out of range, the veneer stays.
+enum class CallRelocationKind : uint8_t {
+  kX86Rel32,     // x86-64 `call rel32`: offset is the rel32 field's, relative to its end
+  kArm64Branch26,  // ARM64 `bl imm26`: offset is the instruction's, +-128 MiB
+};
+struct CallRelocation {
+  uint32_t offset = 0;
+  CallRelocationKind kind = CallRelocationKind::kX86Rel32;
+  uint64_t target = 0;  // the function's absolute address
+};
+
+// Patches `bytes` (the code as it will be published at `address`) so that
+// every call in `relocations` within range goes straight to its target;
+// returns how many did.
+size_t apply_call_relocations(std::span<uint8_t> bytes, uintptr_t address,
+                              std::span<const CallRelocation> relocations);
+
 struct MachineCode {
   std::vector<uint8_t> bytes;
+  std::vector<CallRelocation> relocations;  // call sites that may go direct
   uint32_t trampoline_offset = 0;          // see TrampolineFunction
   std::vector<uint32_t> function_offsets;  // per LoweredProgram::function_entries
   std::vector<uint32_t> slot_offsets;      // where each slot's code starts (dumps, tests)

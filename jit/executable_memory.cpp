@@ -29,6 +29,37 @@ size_t page_size() {
 
 size_t round_up(size_t value, size_t unit) { return (value + unit - 1) / unit * unit; }
 
+// A function of sandbpf's own code: the executable pages are mapped near
+// it, so that helpers linked with sandbpf are in reach of direct calls.
+[[gnu::noinline]] void code_anchor() { asm volatile(""); }
+
+uintptr_t anchor_address() { return reinterpret_cast<uintptr_t>(&code_anchor); }
+
+constexpr uintptr_t kNearBytes = uintptr_t{1} << 30;  // +-1 GiB: in rel32 reach of all of the text
+constexpr uintptr_t kHintStep = uintptr_t{32} << 20;  // 32 MiB: the first hints are within bl's +-128 MiB
+
+// Maps `size` bytes near code_anchor() when a hint is free: below and
+// above it, 32 MiB apart, nearer first, up to 1 GiB away; MAP_FIXED_NOREPLACE
+// never replaces a mapping (a kernel older than 4.17 takes the flag as a
+// plain hint: an address elsewhere is unmapped and the next hint tried).
+// Else anywhere (calls then go through their veneers).
+void* map_near_code(size_t size, int protection, int flags) {
+#ifdef MAP_FIXED_NOREPLACE
+  const uintptr_t anchor = anchor_address() & ~((uintptr_t{2} << 20) - 1);
+  for (uintptr_t distance = kHintStep; distance + size <= kNearBytes; distance += kHintStep) {
+    for (const bool below : {true, false}) {
+      if (below && anchor < distance + size) continue;
+      const uintptr_t hint = below ? anchor - distance - round_up(size, kHintStep) + kHintStep : anchor + distance;
+      void* at = ::mmap(reinterpret_cast<void*>(hint), size, protection, flags | MAP_FIXED_NOREPLACE, -1, 0);
+      if (at == MAP_FAILED) continue;
+      if (reinterpret_cast<uintptr_t>(at) == hint) return at;
+      ::munmap(at, size);
+    }
+  }
+#endif
+  return ::mmap(nullptr, size, protection, flags, -1, 0);
+}
+
 // Writes into the process's own memory through /proc/self/mem, which
 // ignores the pages' protection (the kernel writes to the physical pages).
 // The descriptor names the process that opened it: a child made by fork()
@@ -103,8 +134,7 @@ class ExecutablePool {
       return reinterpret_cast<const uint8_t*>(at);
     }
     const size_t region = std::max(kRegionBytes, round_up(size, page_size()));
-    void* base = ::mmap(nullptr, region, PROT_READ | PROT_EXEC,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* base = map_near_code(region, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE);
     if (base == MAP_FAILED) return nullptr;
     const auto at = reinterpret_cast<uintptr_t>(base);
     if (region > size) free_[at + size] = region - size;
@@ -146,6 +176,12 @@ constexpr size_t kChunkAlignment = 16;
 
 bool ExecutableMemory::proc_self_mem_available() { return SelfMemory::instance().available(); }
 
+bool ExecutableMemory::near_code(const void* address) {
+  const auto at = reinterpret_cast<uintptr_t>(address);
+  const uintptr_t anchor = anchor_address();
+  return (at > anchor ? at - anchor : anchor - at) <= kNearBytes + (uintptr_t{2} << 20);
+}
+
 // SANDBPF_JIT_MEMORY=remap makes kAuto use kRemap (to run everything on
 // the fallback, or where writes through /proc/self/mem are unwelcome).
 static bool remap_forced() {
@@ -167,7 +203,8 @@ static constexpr bool kRemapByDefault = false;
 static constexpr bool kRemapByDefault = true;
 #endif
 
-Result<ExecutableMemory> ExecutableMemory::publish(std::span<const uint8_t> code, Method method) {
+Result<ExecutableMemory> ExecutableMemory::publish(std::span<const uint8_t> code, Method method,
+                                                  const Relocate& relocate) {
   if (code.empty()) return make_error(ErrorKind::kInternal, "no machine code to publish");
   if (method == Method::kAuto)
     method = !remap_forced() && !kRemapByDefault && proc_self_mem_available() ? Method::kProcSelfMem
@@ -184,6 +221,13 @@ Result<ExecutableMemory> ExecutableMemory::publish(std::span<const uint8_t> code
     if (chunk == nullptr)
       return make_error(ErrorKind::kInternal,
                         fmt::format("cannot map memory for machine code: {}", std::strerror(errno)));
+    // The bytes for this address: patched in a copy, then written once.
+    std::vector<uint8_t> placed;
+    if (relocate) {
+      placed.assign(code.begin(), code.end());
+      relocate(placed, reinterpret_cast<uintptr_t>(chunk));
+      code = placed;
+    }
     if (!SelfMemory::instance().write(chunk, code.data(), code.size())) {
       ExecutablePool::instance().release(chunk, reserved);
       return make_error(ErrorKind::kInternal, "cannot write machine code through /proc/self/mem");
@@ -197,11 +241,13 @@ Result<ExecutableMemory> ExecutableMemory::publish(std::span<const uint8_t> code
   }
 
   const size_t mapped = round_up(code.size(), page_size());
-  void* base = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* base = map_near_code(mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
   if (base == MAP_FAILED)
     return make_error(ErrorKind::kInternal,
                       fmt::format("cannot map {} bytes for machine code: {}", mapped, std::strerror(errno)));
   std::memcpy(base, code.data(), code.size());
+  // Still writable and not executable: patch the copy for its address.
+  if (relocate) relocate({static_cast<uint8_t*>(base), code.size()}, reinterpret_cast<uintptr_t>(base));
   if (::mprotect(base, mapped, PROT_READ | PROT_EXEC) != 0) {
     const int error = errno;
     ::munmap(base, mapped);

@@ -19,10 +19,21 @@
 // kAuto uses kProcSelfMem when a probe write succeeds (some hardened
 // kernels forbid writes through /proc/self/mem), else kRemap; the
 // environment variable SANDBPF_JIT_MEMORY=remap forces kRemap.
+//
+// Both map their pages near sandbpf's own code when they can (within
+// +-1 GiB, nearer first: hints tried with MAP_FIXED_NOREPLACE, then
+// anywhere), so direct calls from the code to helpers linked with sandbpf
+// reach them (x86-64 rel32: +-2 GiB; ARM64 bl: +-128 MiB). The code's
+// address is chosen before its bytes are final: publish() hands the bytes
+// and that address to `relocate`, which patches the calls
+// (jit/backend.hpp: CallRelocation), before they are written through
+// /proc/self/mem or, on kRemap, in the writable copy before it is made
+// executable; so no page is writable and executable at once.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <utility>
 
@@ -34,8 +45,16 @@ class ExecutableMemory {
  public:
   enum class Method { kAuto, kProcSelfMem, kRemap };
 
+  // Called with the bytes to publish and the address they will run at,
+  // before they become executable; may change the bytes (not their size).
+  using Relocate = std::function<void(std::span<uint8_t> bytes, uintptr_t address)>;
+
   // Publishes `code` read+execute (16-byte aligned).
-  static Result<ExecutableMemory> publish(std::span<const uint8_t> code, Method method = Method::kAuto);
+  static Result<ExecutableMemory> publish(std::span<const uint8_t> code, Method method = Method::kAuto,
+                                          const Relocate& relocate = {});
+  // Whether `address` is where publish() tries to map pages (within
+  // +-1 GiB of sandbpf's code; tests).
+  static bool near_code(const void* address);
   // Whether kProcSelfMem works in this process (probed once).
   static bool proc_self_mem_available();
 

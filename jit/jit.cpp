@@ -54,6 +54,8 @@ struct CompiledVariant {
   TrampolineFunction trampoline = nullptr;
   std::vector<const void*> function_code;  // per LoweredProgram::function_entries
   std::vector<uint32_t> slot_offsets;
+  size_t call_sites = 0;
+  size_t direct_call_sites = 0;
 };
 
 }  // namespace
@@ -119,9 +121,15 @@ Result<CompiledVariant> build_variant(const CompiledCode& c, LoweredProgram lowe
     return make_error(ErrorKind::kUsage,
                       fmt::format("the machine code ({} bytes) exceeds the limit of {} bytes",
                                   machine->bytes.size(), c.options.max_code_bytes));
-  auto memory = ExecutableMemory::publish(machine->bytes);
-  if (!memory) return std::unexpected(std::move(memory.error()));
   CompiledVariant variant;
+  variant.call_sites = machine->relocations.size();
+  ExecutableMemory::Relocate relocate;
+  if (c.options.direct_calls)
+    relocate = [&](std::span<uint8_t> bytes, uintptr_t address) {
+      variant.direct_call_sites = apply_call_relocations(bytes, address, machine->relocations);
+    };
+  auto memory = ExecutableMemory::publish(machine->bytes, ExecutableMemory::Method::kAuto, relocate);
+  if (!memory) return std::unexpected(std::move(memory.error()));
   variant.lowered = std::move(lowered);
   variant.memory = std::move(*memory);
   const uint8_t* base = variant.memory.data();
@@ -512,5 +520,7 @@ std::span<const uint32_t> JitProgram::instruction_offsets() const {
 }
 
 const Program& JitProgram::program() const { return code_->program; }
+size_t JitProgram::call_sites() const { return code_->main.call_sites; }
+size_t JitProgram::direct_call_sites() const { return code_->main.direct_call_sites; }
 
 }  // namespace sandbpf

@@ -46,6 +46,10 @@ struct JitOptions {
   // programs); the rewrites carry it to their slots (LoweredProgram::per_slot).
   std::shared_ptr<const VerifiedFacts> facts;
   uint64_t max_code_bytes = 64 << 20;
+  // Helpers (and checked mode's access check) are called directly when the
+  // code lands within the call's reach of them (jit/README.md); false
+  // keeps every such call on its veneer (tests, measurements).
+  bool direct_calls = true;
 };
 
 struct CompiledCode;  // the executable mapping and metadata (jit.cpp)
@@ -75,6 +79,11 @@ class JitProgram {
   // program as loaded (an lddw's second slot: where the next one starts).
   std::span<const uint32_t> instruction_offsets() const;
   const Program& program() const;
+  // Of the code's calls to functions known at compile time (helpers, the
+  // access check), how many there are and how many were made direct at
+  // publication (the others go through their veneers).
+  size_t call_sites() const;
+  size_t direct_call_sites() const;
 
  private:
   explicit JitProgram(std::unique_ptr<CompiledCode> code);

@@ -71,6 +71,7 @@ Result<MachineCode> compile_once(const LoweredProgram& program, const BackendOpt
 
   const asmjit::CodeBuffer& buffer = code.textSection()->buffer();
   out.bytes.assign(buffer.data(), buffer.data() + buffer.size());
+  out.relocations = emit.relocations();
   out.trampoline_offset = static_cast<uint32_t>(code.labelOffsetFromBase(emit.trampoline_label()));
   for (uint32_t e : program.function_entries)
     out.function_offsets.push_back(static_cast<uint32_t>(code.labelOffsetFromBase(emit.entry_label(e))));

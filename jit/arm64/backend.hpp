@@ -1,7 +1,7 @@
 // The ARM64 (AArch64) backend: compiles a LoweredProgram to
 // position-independent machine code (every internal reference is
-// PC-relative; helpers are called through their absolute addresses, kept
-// in a literal pool after the code), which the driver copies into
+// PC-relative; helpers are called with bl to a veneer, relocated to the
+// helper itself when it is in reach: backend.hpp), which the driver copies into
 // executable memory. See jit/run_state.hpp for the contract with the
 // driver and registers.hpp for the register mapping.
 #pragma once

@@ -133,13 +133,14 @@ void Emitter::jump(size_t pc) {
   branch(compare(pc), target);
 }
 
-// x16 holds the helper: r1-r5 are already x0-x4, the sixth argument (x5)
-// is the RunContext. Afterwards r0 = x0, and a helper that failed or ended
-// the run stops it.
-void Emitter::call_through(size_t pc) {
+// The helper is `direct` (called with bl, jit/backend.hpp), or else in
+// x16: r1-r5 are already x0-x4, the sixth argument (x5) is the RunContext.
+// Afterwards r0 = x0, and a helper that failed or ended the run stops it.
+void Emitter::call_through(size_t pc, uint64_t direct) {
   a_.str(bpf_x(10), SANDBPF_A64_STATE(frame));
   a_.ldr(a64::x5, SANDBPF_A64_STATE(context));
-  a_.blr(kCallTarget);
+  if (direct != 0) call_direct(direct);
+  else a_.blr(kCallTarget);
   a_.mov(bpf_x(0), a64::x0);
   a_.ldr(kScratch1.w(), SANDBPF_A64_STATE(stop));
   branch_if_not_zero(kScratch1.w(), error_stub(RawError::kHelperStopped, pc));
@@ -158,8 +159,14 @@ void Emitter::call_helper(size_t pc) {
     a_.b(error_stub(RawError::kUnknownHelper, pc));
     return;
   }
-  mov_address(kCallTarget, reinterpret_cast<uint64_t>(fn));
-  call_through(pc);
+  call_through(pc, reinterpret_cast<uint64_t>(fn));
+}
+
+void Emitter::call_direct(uint64_t function) {
+  auto [it, inserted] = veneers_.try_emplace(function);
+  if (inserted) it->second = a_.newLabel();
+  a_.bl(it->second);
+  relocations_.push_back({static_cast<uint32_t>(a_.offset() - 4), CallRelocationKind::kArm64Branch26, function});
 }
 
 // callx: the register holds a helper id, looked up at run time in the

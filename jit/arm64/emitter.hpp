@@ -68,6 +68,8 @@ class Emitter {
   void call_local(size_t pc);
   void exit(size_t pc);
 
+  // The direct calls emitted (backend.hpp: CallRelocation).
+  const std::vector<CallRelocation>& relocations() const { return relocations_; }
   asmjit::Label trampoline_label() const { return trampoline_; }
 
  private:
@@ -86,8 +88,8 @@ class Emitter {
   // dst = value, in the fewest instructions (movz/movn + movk, or a
   // logical immediate).
   void mov_imm(const a64::Gp& dst, uint64_t value);
-  // dst = an absolute address (a helper, the helper table, the check
-  // function): a literal load from the pool, or movz/movk in far mode.
+  // dst = an absolute address (the helper table): a literal load from the
+  // pool, or movz/movk in far mode.
   void mov_address(const a64::GpX& dst, uint64_t address);
   // dst = src + value (any 64-bit value; `scratch` may be needed).
   void add_imm(const a64::Gp& dst, const a64::Gp& src, int64_t value, const a64::Gp& scratch);
@@ -99,8 +101,11 @@ class Emitter {
 
   // Checked mode: call the access check for the slot at pc.
   void check_access(size_t pc, const a64::GpX& base, int32_t off);
-  // A helper call through x16, then: r0 = x0, stop if the run failed or ended.
-  void call_through(size_t pc);
+  // A helper call (to `direct`, or through x16 when 0), then: r0 = x0,
+  // stop if the run failed or ended.
+  void call_through(size_t pc, uint64_t direct = 0);
+  // `bl` to `function`, through its veneer until relocated (backend.hpp).
+  void call_direct(uint64_t function);
   CondCode compare(size_t pc);
 
   void divide(const Insn& in, bool is64, bool by_imm, bool is_mod, bool is_signed);
@@ -125,6 +130,8 @@ class Emitter {
   asmjit::Label unwind_;
   asmjit::Label check_stub_;
   std::map<uint64_t, asmjit::Label> literals_;  // the pool: address -> label
+  std::map<uint64_t, asmjit::Label> veneers_;   // function -> its veneer, emitted by stubs()
+  std::vector<CallRelocation> relocations_;
 
   struct Stub {
     asmjit::Label label;

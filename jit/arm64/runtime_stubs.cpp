@@ -173,8 +173,7 @@ void Emitter::stubs() {
     a_.mov(a64::w1, kScratch1.w());
     a_.mov(a64::x2, kScratch2);
     a_.mov(a64::x3, bpf_x(10));
-    mov_address(kCallTarget, reinterpret_cast<uint64_t>(options_.check_access));
-    a_.blr(kCallTarget);
+    call_direct(reinterpret_cast<uint64_t>(options_.check_access));
     a_.and_(kCallTarget.w(), a64::w0, 0xff);  // a bool: only the low byte is defined
     a_.ldp(bpf_x(11), a64::x30, a64::ptr(a64::sp, 48));
     a_.ldp(bpf_x(5), bpf_x(0), a64::ptr(a64::sp, 32));
@@ -184,8 +183,24 @@ void Emitter::stubs() {
     a_.ret(a64::x30);
   }
 
-  // The literal pool: absolute addresses of helpers, the helper table and
-  // the check function, read with PC-relative ldr.
+  // Veneers of the direct calls (call_direct), for when the final address
+  // is out of bl's +-128 MiB from the function: x16 (IP0) is the register
+  // the procedure call standard leaves to veneers. 16 bytes each, so the
+  // addresses stay 8-byte aligned.
+  if (!veneers_.empty()) {
+    a_.align(asmjit::AlignMode::kCode, 8);
+    for (const auto& [function, label] : veneers_) {
+      const asmjit::Label literal = a_.newLabel();
+      a_.bind(label);
+      a_.ldr(kCallTarget, a64::ptr(literal));
+      a_.br(kCallTarget);
+      a_.bind(literal);
+      a_.embedUInt64(function);
+    }
+  }
+
+  // The literal pool: absolute addresses (the helper table of callx),
+  // read with PC-relative ldr.
   if (!literals_.empty()) {
     a_.align(asmjit::AlignMode::kData, 8);
     for (const auto& [address, label] : literals_) {

@@ -610,8 +610,8 @@ constexpr Golden kGolden[] = {
      "6b01001f 5400002d",
      "cmp w0, w1; b.le 0x8"},
     {"call 1\nexit\n", "fast",
-     "f81f0ffe 58000190 f9000f17 f9403b05 d63f0200 aa0003e7 b9402b0a 3500006a",
-     "str x30, [sp, #-16]!; ldr x16, 0x34; str x23, [x24, #24]; ldr x5, [x24, #112]; blr x16; mov x7, x0; ldr w10, [x24, #40]; cbnz w10, 0x28"},
+     "f81f0ffe f9000f17 f9403b05 9400000a aa0003e7 b9402b0a 3500006a",
+     "str x30, [sp, #-16]!; str x23, [x24, #24]; ldr x5, [x24, #112]; bl 0x34; mov x7, x0; ldr w10, [x24, #40]; cbnz w10, 0x24"},
     {"call local +1\nexit\nexit\n", "fast",
      "f81f0ffe f940130a eb0a02ff 540000e9 d10802f7 94000004 910802f7",
      "str x30, [sp, #-16]!; ldr x10, [x24, #32]; cmp x23, x10; b.ls 0x28; sub x23, x23, #0x200; bl 0x24; add x23, x23, #0x200"},
@@ -811,8 +811,8 @@ constexpr Golden kGolden[] = {
      "f100001f 54000100 f940070b f100057f 54000083 d100056b f900070b 17fffff9 14000002",
      "cmp x0, #0x0; b.eq 0x24; ldr x11, [x24, #8]; cmp x11, #0x1; b.cc 0x20; sub x11, x11, #0x1; str x11, [x24, #8]; b 0x0; b 0x28"},
     {"call 1\nexit", "fast+budget",
-     "f81f0ffe f940070b f100057f 54000042 1400000c d100056b f900070b 58000250 f9000f17 f9403b05 d63f0200 aa0003e7 b9402b0a 350000ea",
-     "str x30, [sp, #-16]!; ldr x11, [x24, #8]; cmp x11, #0x1; b.cs 0x14; b 0x40; sub x11, x11, #0x1; str x11, [x24, #8]; ldr x16, 0x64; str x23, [x24, #24]; ldr x5, [x24, #112]; blr x16; mov x7, x0; ldr w10, [x24, #40]; cbnz w10, 0x50"},
+     "f81f0ffe f940070b f100057f 54000042 1400000b d100056b f900070b f9000f17 f9403b05 9400000e aa0003e7 b9402b0a 350000ea",
+     "str x30, [sp, #-16]!; ldr x11, [x24, #8]; cmp x11, #0x1; b.cs 0x14; b 0x3c; sub x11, x11, #0x1; str x11, [x24, #8]; str x23, [x24, #24]; ldr x5, [x24, #112]; bl 0x5c; mov x7, x0; ldr w10, [x24, #40]; cbnz w10, 0x4c"},
     {"call %r1\nexit\n", "fast+spectre",
      "f81f0ffe aa0003eb f100217f 540001a2 9a9f316b 5800024a f86b7950 b4000130 f9000f17 f9403b05 d63f0200 aa0003e7 b9402b0a 350000ea",
      "str x30, [sp, #-16]!; mov x11, x0; cmp x11, #0x8; b.cs 0x40; csel x11, x11, xzr, cc; ldr x10, 0x5c; ldr x16, [x10, x11, lsl #3]; cbz x16, 0x40; str x23, [x24, #24]; ldr x5, [x24, #112]; blr x16; mov x7, x0; ldr w10, [x24, #40]; cbnz w10, 0x50"},
@@ -1080,6 +1080,46 @@ TEST(arm64_golden, ObjdumpAgreesWithTheExpectedText) {
   const std::vector<std::string> texts = objdump_all(snippets);
   for (size_t i = 0; i < snippets.size(); ++i)
     EXPECT_EQ(texts[i], kGolden[i].a64) << kGolden[i].bpf << " (" << kGolden[i].mode << ")";
+}
+
+// A helper call as compiled is a bl to its veneer (ldr x16 from the
+// literal after it, br x16), recorded as a relocation that publication makes
+// direct when the helper is within +-128 MiB (backend.hpp).
+TEST(arm64_golden, HelperCallGoesThroughItsVeneerUntilRelocated) {
+  auto program = Program::decode(*assemble("call 1\nexit"));
+  ASSERT_TRUE(program);
+  BackendOptions options;
+  options.helpers = helper_table();
+  auto code = arm64::compile(LoweredProgram::from(*program), options);
+  ASSERT_TRUE(code) << code.error().to_string();
+  ASSERT_EQ(code->relocations.size(), 1u);
+  const CallRelocation& site = code->relocations[0];
+  EXPECT_EQ(site.kind, CallRelocationKind::kArm64Branch26);
+  EXPECT_EQ(site.target, uint64_t{0x1122334455667788});
+  auto word_at = [](const std::vector<uint8_t>& bytes, size_t at) {
+    return bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16 | static_cast<uint32_t>(bytes[at + 3]) << 24;
+  };
+  const uint32_t bl = word_at(code->bytes, site.offset);
+  ASSERT_EQ(bl & 0xfc000000u, 0x94000000u) << "bl";
+  const size_t veneer = site.offset + static_cast<size_t>(static_cast<int32_t>(bl << 6) >> 4);
+  ASSERT_LE(veneer + 16, code->bytes.size());
+  EXPECT_EQ(veneer % 8, 0u);
+  const std::vector<uint8_t> bytes(code->bytes.begin() + static_cast<ptrdiff_t>(veneer),
+                                   code->bytes.begin() + static_cast<ptrdiff_t>(veneer) + 16);
+  EXPECT_EQ(words_of(bytes), "58000050 d61f0200 55667788 11223344");
+  if (have_objdump()) {
+    EXPECT_EQ(objdump_all({{bytes.begin(), bytes.begin() + 8}})[0], "ldr x16, 0x8; br x16");
+  }
+
+  // Relocated for an address within reach: a bl to the helper itself.
+  std::vector<uint8_t> placed = code->bytes;
+  const uintptr_t address = 0x1122334455667788 - (100 << 20) - site.offset;
+  EXPECT_EQ(apply_call_relocations(placed, address, code->relocations), 1u);
+  EXPECT_EQ(word_at(placed, site.offset), 0x94000000u | (100u << 20) / 4);
+  // Out of reach: the call stays on its veneer.
+  placed = code->bytes;
+  EXPECT_EQ(apply_call_relocations(placed, address - (64 << 20), code->relocations), 0u);
+  EXPECT_EQ(placed, code->bytes);
 }
 
 TEST(arm64_golden, EveryRowOfTheTableHasACaseInBothAtomicForms) {

@@ -94,6 +94,26 @@ TEST(executable_memory, ForkedChildrenWriteTheirOwnMemory) {
 }
 #endif
 
+// Both methods choose the address first, let the caller patch the bytes
+// for it (relocations), and map near sandbpf's code.
+TEST(executable_memory, BytesArePatchedForTheirAddressBeforePublication) {
+  for (auto method : {ExecutableMemory::Method::kProcSelfMem, ExecutableMemory::Method::kRemap}) {
+    if (method == ExecutableMemory::Method::kProcSelfMem && !ExecutableMemory::proc_self_mem_available())
+      continue;
+    uintptr_t seen = 0;
+    auto memory = ExecutableMemory::publish(return_code(1), method,
+                                            [&seen](std::span<uint8_t> bytes, uintptr_t address) {
+                                              seen = address;
+                                              bytes[1] = 99;  // the imm32 of mov eax
+                                            });
+    ASSERT_TRUE(memory) << memory.error().to_string();
+    EXPECT_EQ(seen, reinterpret_cast<uintptr_t>(memory->data()));
+    EXPECT_EQ(call(*memory), 99u);
+    EXPECT_TRUE(ExecutableMemory::near_code(memory->data()));
+    EXPECT_EQ(test_support::read_memory_map(memory->data()).writable_and_executable, "");
+  }
+}
+
 TEST(executable_memory, LargeCodeGetsItsOwnRegion) {
   std::vector<uint8_t> code(3 << 20, 0x90);  // 3 MiB of nops, then the return
   const std::vector<uint8_t> tail = return_code(9);

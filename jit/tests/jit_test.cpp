@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "jit/executable_memory.hpp"
 #include "jit/tests/memory_map.hpp"
 #include "vm/interpreter.hpp"
 
@@ -368,6 +369,85 @@ TEST(jit, HelpersByIdAndByRegister) {
   EXPECT_ALL_MODES((std::vector<Insn>{I(Op::Mov64Imm, 2, 0, 0, 1), I(Op::CallReg, 2), I(Op::Exit)}),
                    s, "insn 1: call %r2: unknown helper id 1");
 }
+
+#if defined(__x86_64__) || defined(__aarch64__)
+#if defined(__x86_64__)
+// Where the `call rel32` at `at` in the published code goes, or 0 when the
+// bytes there are not a call rel32.
+uintptr_t call_target(std::span<const uint8_t> code, size_t at) {
+  if (at + 5 > code.size() || code[at] != 0xe8) return 0;
+  int32_t rel32 = 0;
+  std::memcpy(&rel32, &code[at + 1], 4);
+  return reinterpret_cast<uintptr_t>(code.data() + at + 5) + static_cast<uintptr_t>(static_cast<intptr_t>(rel32));
+}
+// mov [state.frame], rbp (5 bytes); mov r9, [state.context] (5); call.
+constexpr size_t kCallAfter = 10;
+#else
+// Where the `bl` at `at` goes, or 0 when the word there is not a bl.
+uintptr_t call_target(std::span<const uint8_t> code, size_t at) {
+  if (at % 4 != 0 || at + 4 > code.size()) return 0;
+  uint32_t word = 0;
+  std::memcpy(&word, &code[at], 4);
+  if ((word & 0xfc000000u) != 0x94000000u) return 0;
+  const auto distance = static_cast<intptr_t>(static_cast<int32_t>(word << 6) >> 4);
+  return reinterpret_cast<uintptr_t>(code.data() + at) + static_cast<uintptr_t>(distance);
+}
+// str x23, [state.frame]; ldr x5, [state.context]; bl.
+constexpr size_t kCallAfter = 8;
+#endif
+
+// A helper known at compile time is called directly: the published code
+// holds a call (x86-64 call rel32, arm64 bl) whose target is the helper
+// itself (the pool is mapped near sandbpf's code, which this test binary
+// links statically). Checked mode's access check is called the same way.
+TEST(jit, HelpersKnownAtCompileTimeAreCalledDirectly) {
+  std::array<HelperFunction, 4> helpers = {nullptr, nullptr, nullptr, add_helper};
+  Environment env;
+  env.helpers = helpers;
+  const Program program = decode({I(Op::Mov64Imm, 1, 0, 0, 40), I(Op::Mov64Imm, 2, 0, 0, 2),
+                                  I(Op::CallHelper, 0, 0, 0, 3), I(Op::Exit)});
+  for (ExecMode mode : {ExecMode::kFast, ExecMode::kChecked}) {
+    JitOptions options;
+    options.mode = mode;
+    auto jit = JitProgram::compile(program, env, options);
+    ASSERT_TRUE(jit) << jit.error().to_string();
+    ASSERT_TRUE(ExecutableMemory::near_code(jit->code().data()))
+        << "the code was not mapped near sandbpf's code";
+    EXPECT_EQ(jit->call_sites(), mode == ExecMode::kFast ? 1u : 2u);  // + the access check
+    EXPECT_EQ(jit->direct_call_sites(), jit->call_sites());
+    const size_t at = jit->instruction_offsets()[2];
+    size_t call = at;
+    while (call < jit->instruction_offsets()[3] && call_target(jit->code(), call) == 0) ++call;
+    EXPECT_EQ(call, at + kCallAfter);
+    EXPECT_EQ(call_target(jit->code(), at + kCallAfter), reinterpret_cast<uintptr_t>(&add_helper));
+    EXPECT_EQ(outcome(jit->run(env, {})), "42");
+  }
+}
+
+// Out of reach (forced here with JitOptions::direct_calls = false), calls go
+// through their veneers in the program's own code and give the same results.
+TEST(jit, CallsOutOfReachGoThroughVeneers) {
+  std::array<HelperFunction, 4> helpers = {nullptr, nullptr, nullptr, add_helper};
+  Environment env;
+  env.helpers = helpers;
+  const Program program = decode({I(Op::Mov64Imm, 1, 0, 0, 40), I(Op::Mov64Imm, 2, 0, 0, 2),
+                                  I(Op::CallHelper, 0, 0, 0, 3), I(Op::StxDW, 10, 0, -8),
+                                  I(Op::LdxDW, 0, 10, -8), I(Op::Exit)});
+  for (ExecMode mode : {ExecMode::kFast, ExecMode::kChecked}) {
+    JitOptions options;
+    options.mode = mode;
+    options.direct_calls = false;
+    auto jit = JitProgram::compile(program, env, options);
+    ASSERT_TRUE(jit) << jit.error().to_string();
+    EXPECT_EQ(jit->call_sites(), mode == ExecMode::kFast ? 1u : 2u);
+    EXPECT_EQ(jit->direct_call_sites(), 0u);
+    const uintptr_t target = call_target(jit->code(), jit->instruction_offsets()[2] + kCallAfter);
+    const auto begin = reinterpret_cast<uintptr_t>(jit->code().data());
+    EXPECT_TRUE(target >= begin && target < begin + jit->code().size()) << "the call goes to a veneer";
+    EXPECT_EQ(outcome(jit->run(env, {})), "42");
+  }
+}
+#endif
 
 uint64_t failing_helper(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, RunContext& context) {
   context.fail("the helper refused its arguments");

@@ -22,6 +22,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -553,8 +554,8 @@ constexpr Golden kGolden[] = {
      "39 f7 0f 8e 00 00 00 00",
      "cmp edi,esi; jle 0x8"},
     {"call 1\nexit\n", "fast",
-     "49 89 6c 24 18 4d 8b 4c 24 70 49 ba 88 77 66 55 44 33 22 11 41 ff d2 41 83 7c 24 28 00 0f 85 01 00 00 00",
-     "mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; movabs r10,0x1122334455667788; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x24"},
+     "49 89 6c 24 18 4d 8b 4c 24 70 e8 21 00 00 00 41 83 7c 24 28 00 0f 85 01 00 00 00",
+     "mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; call 0x30; cmp DWORD PTR [r12+0x28],0x0; jne 0x1c"},
     {"call local +1\nexit\nexit\n", "fast",
      "49 3b 6c 24 20 0f 86 17 00 00 00 53 48 81 ed 00 02 00 00 e8 09 00 00 00 48 81 c5 00 02 00 00 5b",
      "cmp rbp,QWORD PTR [r12+0x20]; jbe 0x22; push rbx; sub rbp,0x200; call 0x21; add rbp,0x200; pop rbx"},
@@ -709,20 +710,20 @@ constexpr Golden kGolden[] = {
      "48 85 ff 0f 84 19 00 00 00 49 83 7c 24 08 01 0f 82 08 00 00 00 49 83 6c 24 08 01 eb e3 e9 01 00 00 00",
      "test rdi,rdi; je 0x22; cmp QWORD PTR [r12+0x8],0x1; jb 0x1d; sub QWORD PTR [r12+0x8],0x1; jmp 0x0; jmp 0x23"},
     {"call 1\nexit", "fast+budget",
-     "49 83 7c 24 08 01 0f 82 2a 00 00 00 49 83 6c 24 08 01 49 89 6c 24 18 4d 8b 4c 24 70 49 ba 88 77 66 55 44 33 22 11 41 ff d2 41 83 7c 24 28 00 0f 85 15 00 00 00",
-     "cmp QWORD PTR [r12+0x8],0x1; jb 0x36; sub QWORD PTR [r12+0x8],0x1; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; movabs r10,0x1122334455667788; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x4a"},
+     "49 83 7c 24 08 01 0f 82 22 00 00 00 49 83 6c 24 08 01 49 89 6c 24 18 4d 8b 4c 24 70 e8 35 00 00 00 41 83 7c 24 28 00 0f 85 15 00 00 00",
+     "cmp QWORD PTR [r12+0x8],0x1; jb 0x2e; sub QWORD PTR [r12+0x8],0x1; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; call 0x56; cmp DWORD PTR [r12+0x28],0x0; jne 0x42"},
     {"call %r1\nexit\n", "fast+spectre",
      "49 89 fb 49 83 fb 08 0f 83 37 00 00 00 4d 19 d2 4d 21 d3 49 ba @TABLE@ 4f 8b 14 da 4d 85 d2 0f 84 1a 00 00 00 49 89 6c 24 18 4d 8b 4c 24 70 41 ff d2 41 83 7c 24 28 00 0f 85 1a 00 00 00",
      "mov r11,rdi; cmp r11,0x8; jae 0x44; sbb r10,r10; and r11,r10; movabs r10,@TABLE@; mov r10,QWORD PTR [r10+r11*8]; test r10,r10; je 0x44; mov QWORD PTR [r12+0x18],rbp; mov r9,QWORD PTR [r12+0x70]; call r10; cmp DWORD PTR [r12+0x28],0x0; jne 0x5d"},
     {"call 1\nexit", "fast+win64",
-     "49 89 6c 24 18 48 83 ec 30 4c 89 44 24 20 49 8b 44 24 70 48 89 44 24 28 49 89 c9 49 89 d0 48 89 f2 48 89 f9 49 ba 88 77 66 55 44 33 22 11 41 ff d2 48 83 c4 30 41 83 7c 24 28 00 0f 85 01 00 00 00",
-     "mov QWORD PTR [r12+0x18],rbp; sub rsp,0x30; mov QWORD PTR [rsp+0x20],r8; mov rax,QWORD PTR [r12+0x70]; mov QWORD PTR [rsp+0x28],rax; mov r9,rcx; mov r8,rdx; mov rdx,rsi; mov rcx,rdi; movabs r10,0x1122334455667788; call r10; add rsp,0x30; cmp DWORD PTR [r12+0x28],0x0; jne 0x42"},
+     "49 89 6c 24 18 48 83 ec 30 4c 89 44 24 20 49 8b 44 24 70 48 89 44 24 28 49 89 c9 49 89 d0 48 89 f2 48 89 f9 e8 25 00 00 00 48 83 c4 30 41 83 7c 24 28 00 0f 85 01 00 00 00",
+     "mov QWORD PTR [r12+0x18],rbp; sub rsp,0x30; mov QWORD PTR [rsp+0x20],r8; mov rax,QWORD PTR [r12+0x70]; mov QWORD PTR [rsp+0x28],rax; mov r9,rcx; mov r8,rdx; mov rdx,rsi; mov rcx,rdi; call 0x4e; add rsp,0x30; cmp DWORD PTR [r12+0x28],0x0; jne 0x3a"},
     {"call %r1\nexit", "fast+win64",
      "49 89 fb 49 83 fb 08 0f 83 4f 00 00 00 49 ba @TABLE@ 4f 8b 14 da 4d 85 d2 0f 84 38 00 00 00 49 89 6c 24 18 48 83 ec 30 4c 89 44 24 20 49 8b 44 24 70 48 89 44 24 28 49 89 c9 49 89 d0 48 89 f2 48 89 f9 41 ff d2 48 83 c4 30 41 83 7c 24 28 00 0f 85 1a 00 00 00",
      "mov r11,rdi; cmp r11,0x8; jae 0x5c; movabs r10,@TABLE@; mov r10,QWORD PTR [r10+r11*8]; test r10,r10; je 0x5c; mov QWORD PTR [r12+0x18],rbp; sub rsp,0x30; mov QWORD PTR [rsp+0x20],r8; mov rax,QWORD PTR [r12+0x70]; mov QWORD PTR [rsp+0x28],rax; mov r9,rcx; mov r8,rdx; mov rdx,rsi; mov rcx,rdi; call r10; add rsp,0x30; cmp DWORD PTR [r12+0x28],0x0; jne 0x75"},
     {"call 1\nexit", "fast+budget+win64",
-     "49 83 7c 24 08 01 0f 82 48 00 00 00 49 83 6c 24 08 01 49 89 6c 24 18 48 83 ec 30 4c 89 44 24 20 49 8b 44 24 70 48 89 44 24 28 49 89 c9 49 89 d0 48 89 f2 48 89 f9 49 ba 88 77 66 55 44 33 22 11 41 ff d2 48 83 c4 30 41 83 7c 24 28 00 0f 85 15 00 00 00",
-     "cmp QWORD PTR [r12+0x8],0x1; jb 0x54; sub QWORD PTR [r12+0x8],0x1; mov QWORD PTR [r12+0x18],rbp; sub rsp,0x30; mov QWORD PTR [rsp+0x20],r8; mov rax,QWORD PTR [r12+0x70]; mov QWORD PTR [rsp+0x28],rax; mov r9,rcx; mov r8,rdx; mov rdx,rsi; mov rcx,rdi; movabs r10,0x1122334455667788; call r10; add rsp,0x30; cmp DWORD PTR [r12+0x28],0x0; jne 0x68"},
+     "49 83 7c 24 08 01 0f 82 40 00 00 00 49 83 6c 24 08 01 49 89 6c 24 18 48 83 ec 30 4c 89 44 24 20 49 8b 44 24 70 48 89 44 24 28 49 89 c9 49 89 d0 48 89 f2 48 89 f9 e8 39 00 00 00 48 83 c4 30 41 83 7c 24 28 00 0f 85 15 00 00 00",
+     "cmp QWORD PTR [r12+0x8],0x1; jb 0x4c; sub QWORD PTR [r12+0x8],0x1; mov QWORD PTR [r12+0x18],rbp; sub rsp,0x30; mov QWORD PTR [rsp+0x20],r8; mov rax,QWORD PTR [r12+0x70]; mov QWORD PTR [rsp+0x28],rax; mov r9,rcx; mov r8,rdx; mov rdx,rsi; mov rcx,rdi; call 0x74; add rsp,0x30; cmp DWORD PTR [r12+0x28],0x0; jne 0x60"},
     {"exit", "trampoline",
      "55 53 41 54 41 55 41 56 41 57 49 89 fc 41 ff 34 24 48 83 ec 08 49 89 24 24 49 89 d3 48 8b 3e 48 8b 56 10 48 8b 4e 18 4c 8b 46 20 48 8b 76 08 49 8b 6c 24 10 31 c0 31 db 45 31 ed 45 31 f6 45 31 ff 41 ff d3 48 83 c4 08 41 8f 04 24 41 5f 41 5e 41 5d 41 5c 5b 5d c3 49 8b 24 24 31 c0 eb e5",
      "push rbp; push rbx; push r12; push r13; push r14; push r15; mov r12,rdi; push QWORD PTR [r12]; sub rsp,0x8; mov QWORD PTR [r12],rsp; mov r11,rdx; mov rdi,QWORD PTR [rsi]; mov rdx,QWORD PTR [rsi+0x10]; mov rcx,QWORD PTR [rsi+0x18]; mov r8,QWORD PTR [rsi+0x20]; mov rsi,QWORD PTR [rsi+0x8]; mov rbp,QWORD PTR [r12+0x10]; xor eax,eax; xor ebx,ebx; xor r13d,r13d; xor r14d,r14d; xor r15d,r15d; call r11; add rsp,0x8; pop QWORD PTR [r12]; pop r15; pop r14; pop r13; pop r12; pop rbx; pop rbp; ret; mov rsp,QWORD PTR [r12]; xor eax,eax; jmp 0x44"},
@@ -998,6 +999,44 @@ TEST(x86_64_golden, ObjdumpAgreesWithTheExpectedText) {
   for (size_t i = 0; i < snippets.size(); ++i)
     EXPECT_EQ(texts[i], replace_all(kGolden[i].x86, "@TABLE@", table_address_text()))
         << kGolden[i].bpf << " (" << kGolden[i].mode << ")";
+}
+
+// A helper call as compiled goes to its veneer (position-independent: an
+// absolute jump through r11), recorded as a relocation that publication
+// makes direct when the helper is in rel32 range (backend.hpp).
+TEST(x86_64_golden, HelperCallGoesThroughItsVeneerUntilRelocated) {
+  auto program = Program::decode(*assemble("call 1\nexit"));
+  ASSERT_TRUE(program);
+  BackendOptions options;
+  options.helpers = helper_table();
+  auto code = x86_64::compile(LoweredProgram::from(*program), options);
+  ASSERT_TRUE(code) << code.error().to_string();
+  ASSERT_EQ(code->relocations.size(), 1u);
+  const CallRelocation& site = code->relocations[0];
+  EXPECT_EQ(site.kind, CallRelocationKind::kX86Rel32);
+  EXPECT_EQ(site.target, uint64_t{0x1122334455667788});
+  ASSERT_EQ(code->bytes.at(site.offset - 1), 0xe8) << "call rel32";
+  int32_t rel32 = 0;
+  std::memcpy(&rel32, &code->bytes[site.offset], 4);
+  const size_t veneer = site.offset + 4 + static_cast<size_t>(rel32);
+  ASSERT_LE(veneer + 13, code->bytes.size());
+  const std::vector<uint8_t> bytes(code->bytes.begin() + static_cast<ptrdiff_t>(veneer),
+                                   code->bytes.begin() + static_cast<ptrdiff_t>(veneer) + 13);
+  EXPECT_EQ(hex_of(bytes), "49 bb 88 77 66 55 44 33 22 11 41 ff e3");
+  if (have_objdump()) {
+    EXPECT_EQ(objdump_all({bytes})[0], "movabs r11,0x1122334455667788; jmp r11");
+  }
+
+  // Relocated for an address within reach: a direct call to the helper.
+  std::vector<uint8_t> placed = code->bytes;
+  const uintptr_t address = 0x1122334400000000;
+  EXPECT_EQ(apply_call_relocations(placed, address, code->relocations), 1u);
+  std::memcpy(&rel32, &placed[site.offset], 4);
+  EXPECT_EQ(address + site.offset + 4 + static_cast<uint64_t>(static_cast<int64_t>(rel32)), site.target);
+  // Out of reach: the call stays on its veneer.
+  placed = code->bytes;
+  EXPECT_EQ(apply_call_relocations(placed, 0x7f0000000000, code->relocations), 0u);
+  EXPECT_EQ(placed, code->bytes);
 }
 
 TEST(x86_64_golden, EveryRowOfTheTableHasACase) {

@@ -78,6 +78,7 @@ Result<MachineCode> compile(const LoweredProgram& program, const BackendOptions&
 
   const asmjit::CodeBuffer& buffer = code.textSection()->buffer();
   out.bytes.assign(buffer.data(), buffer.data() + buffer.size());
+  out.relocations = emit.relocations();
   out.trampoline_offset = static_cast<uint32_t>(code.labelOffsetFromBase(emit.trampoline_label()));
   for (uint32_t entry : program.function_entries)
     out.function_offsets.push_back(

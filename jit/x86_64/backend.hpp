@@ -1,6 +1,7 @@
 // The x86-64 backend: compiles a LoweredProgram to position-independent
 // machine code (every internal reference is relative; helpers are called
-// through absolute addresses held in registers), which the driver copies
+// with call rel32 to a veneer, relocated to the helper itself when it is
+// in reach: backend.hpp), which the driver copies
 // into executable memory. See jit/run_state.hpp for the contract with the
 // driver and registers.hpp for the register mapping.
 #pragma once

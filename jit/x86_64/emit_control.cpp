@@ -133,8 +133,7 @@ void Emitter::emit_helper_call(HelperFunction direct) {
   a_.mov(SANDBPF_STATE(frame), bpf_reg(10));
   if (!win64_) {
     a_.mov(x86::r9, SANDBPF_STATE(context));
-    if (direct != nullptr) a_.movabs(kScratch1, asmjit::imm(reinterpret_cast<uint64_t>(direct)));
-    a_.call(kScratch1);
+    call_helper_target(direct);
     return;
   }
   a_.sub(x86::rsp, 48);
@@ -146,9 +145,24 @@ void Emitter::emit_helper_call(HelperFunction direct) {
   a_.mov(x86::r8, bpf_reg(3));
   a_.mov(x86::rdx, bpf_reg(2));
   a_.mov(x86::rcx, bpf_reg(1));
-  if (direct != nullptr) a_.movabs(kScratch1, asmjit::imm(reinterpret_cast<uint64_t>(direct)));
-  a_.call(kScratch1);
+  call_helper_target(direct);
   a_.add(x86::rsp, 48);
+}
+
+// A helper known at compile time is called directly (call_direct); callx's
+// target was loaded into kScratch1.
+void Emitter::call_helper_target(HelperFunction direct) {
+  if (direct != nullptr)
+    call_direct(reinterpret_cast<uint64_t>(direct));
+  else
+    a_.call(kScratch1);
+}
+
+void Emitter::call_direct(uint64_t function) {
+  auto [it, inserted] = veneers_.try_emplace(function);
+  if (inserted) it->second = a_.newLabel();
+  a_.call(it->second);  // E8 rel32: the field is the last 4 bytes
+  relocations_.push_back({static_cast<uint32_t>(a_.offset() - 4), CallRelocationKind::kX86Rel32, function});
 }
 
 // callx: the register holds a helper id, looked up at run time.

@@ -7,6 +7,7 @@
 #include <asmjit/x86.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -64,6 +65,8 @@ class Emitter {
   size_t fused_branch(size_t pc, size_t available);
 
   asmjit::Label trampoline_label() const { return trampoline_; }
+  // The direct calls emitted (backend.hpp: CallRelocation).
+  const std::vector<CallRelocation>& relocations() const { return relocations_; }
 
  private:
   const Insn& insn(size_t pc) const { return program_.insns[pc]; }
@@ -72,6 +75,7 @@ class Emitter {
   // Calls helper(r1-r5, RunContext) with the calling convention of
   // options_.x86_abi: `direct`, or (when null) the address in kScratch1.
   void emit_helper_call(HelperFunction direct);
+  void call_helper_target(HelperFunction direct);
 
   // An out-of-line stub that records the error and unwinds.
   asmjit::Label error_stub(RawError kind, size_t pc, std::optional<x86::Gp> value = {},
@@ -82,6 +86,9 @@ class Emitter {
   void load_from(size_t pc, const x86::Mem& address);
   // After a helper returns: stop if the run failed or ended.
   void after_helper(size_t pc);
+  // `call rel32` to `function`, through its veneer until relocated.
+  void call_direct(uint64_t function);
+  void check_stub();  // checked mode's access check (stubs())
   x86::CondCode compare(size_t pc);
 
   void shift(const x86::Gp& dst, const Insn& in, bool is64, bool by_imm, uint8_t op);
@@ -107,6 +114,8 @@ class Emitter {
     uint32_t restore_budget;
   };
   std::vector<Stub> stubs_;
+  std::map<uint64_t, asmjit::Label> veneers_;  // function -> its veneer, emitted by stubs()
+  std::vector<CallRelocation> relocations_;
 };
 
 }  // namespace sandbpf::x86_64

@@ -115,7 +115,19 @@ void Emitter::stubs() {
   // Checked access: r10d = slot, r11 = address. Saves every caller-saved
   // register (the check is a C++ call), keeps rsp aligned (9 pushes + the
   // return address = 80 bytes), and unwinds when the check refuses.
-  if (options_.mode != ExecMode::kChecked) return;
+  if (options_.mode == ExecMode::kChecked) check_stub();
+
+  // Veneers of the direct calls (call_direct), for when the final address
+  // is out of rel32 range of the function: r11 is free at every call (a
+  // scratch register the C ABI lets the callee clobber anyway).
+  for (const auto& [function, label] : veneers_) {
+    a_.bind(label);
+    a_.movabs(x86::r11, asmjit::imm(function));
+    a_.jmp(x86::r11);
+  }
+}
+
+void Emitter::check_stub() {
   a_.bind(check_stub_);
   const x86::Gp saved[] = {x86::rax, x86::rcx, x86::rdx, x86::rsi, x86::rdi,
                            x86::r8,  x86::r9,  x86::r10, x86::r11};
@@ -135,8 +147,7 @@ void Emitter::stubs() {
     a_.mov(x86::rdx, kScratch2);
     a_.mov(x86::rcx, bpf_reg(10));
   }
-  a_.movabs(x86::rax, asmjit::imm(reinterpret_cast<uint64_t>(options_.check_access)));
-  a_.call(x86::rax);
+  call_direct(reinterpret_cast<uint64_t>(options_.check_access));
   if (win64_) a_.add(x86::rsp, 32);  // before the test: add changes the flags
   a_.test(x86::al, x86::al);
   for (size_t i = std::size(saved); i-- > 0;) a_.pop(saved[i]);
