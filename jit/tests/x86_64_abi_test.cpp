@@ -103,13 +103,16 @@ class X86AbiRun : public ::testing::TestWithParam<AbiCase> {
     uint64_t r1_r5[5] = {};
     for (size_t i = 0; i < args.size() && i < 5; ++i) r1_r5[i] = args[i];
     seen = Seen{};
-    const uint64_t r0 =
-        win64 ? reinterpret_cast<Win64Entry>(base + code->trampoline_offset)(&state, r1_r5, entry)
-              : reinterpret_cast<SysvEntry>(base + code->trampoline_offset)(&state, r1_r5, entry);
+    // Code pages are read-only data to C++; calling them needs a function
+    // pointer, which a pointer to const bytes cannot be cast to directly.
+    void* trampoline = const_cast<uint8_t*>(base + code->trampoline_offset);
+    const uint64_t r0 = win64 ? reinterpret_cast<Win64Entry>(trampoline)(&state, r1_r5, entry)
+                              : reinterpret_cast<SysvEntry>(trampoline)(&state, r1_r5, entry);
     EXPECT_EQ(state.raw_error, RawError::kNone);
     return r0;
   }
-  static RunContext* context() { return reinterpret_cast<RunContext*>(uintptr_t{0x5eed0000c0de}); }
+  // A recognizable address, never dereferenced; 8-aligned, as a real RunContext is.
+  static RunContext* context() { return reinterpret_cast<RunContext*>(uintptr_t{0x5eed0000c0d8}); }
 
  private:
   HelperFunction helpers_[2] = {nullptr, nullptr};
