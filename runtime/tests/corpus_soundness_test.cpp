@@ -256,9 +256,9 @@ TEST(CorpusSoundness, AcceptedProgramsRunInCheckedModeWithoutViolations) {
     }
   }
   if (kEvery > 1)
-    std::printf("corpus soundness: a sample, every %zu%s program of the corpus (emulated build; "
+    std::printf("corpus soundness: a sample, 1 in %zu programs of the corpus (emulated build; "
                 "the native build checks every program)\n",
-                kEvery, kEvery == 2 ? "nd" : kEvery == 3 ? "rd" : "th");
+                kEvery);
   std::printf("corpus soundness: %zu programs accepted, %zu run in checked mode (%zu runs, %zu "
               "stopped by the budget), %zu not instantiated, %zu violations\n",
               accepted, ran, runs, budget_stops, not_run, violations.size());
