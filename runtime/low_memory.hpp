@@ -21,6 +21,11 @@ class LowMemory {
   // `size` bytes, zeroed, readable and writable, every byte's address
   // below 2^32. Error when the address space there is exhausted.
   static Result<LowMemory> allocate(size_t size);
+  // The search allocate() falls back on where the OS has no "anywhere in
+  // the low 2 GiB" request (everywhere but x86-64 Linux) or that space is
+  // full: explicit addresses tried from 256 MiB up. Public so tests
+  // exercise it on every host.
+  static Result<LowMemory> allocate_hinted(size_t size);
 
   LowMemory() = default;
   LowMemory(LowMemory&& other) noexcept

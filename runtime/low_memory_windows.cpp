@@ -17,7 +17,9 @@ constexpr uint64_t kFourGiB = 1ull << 32;
 
 }  // namespace
 
-Result<LowMemory> LowMemory::allocate(size_t size) {
+Result<LowMemory> LowMemory::allocate(size_t size) { return allocate_hinted(size); }
+
+Result<LowMemory> LowMemory::allocate_hinted(size_t size) {
   SYSTEM_INFO info;
   ::GetSystemInfo(&info);
   const size_t page = info.dwPageSize > 0 ? info.dwPageSize : 4096;
