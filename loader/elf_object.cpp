@@ -287,8 +287,8 @@ class Linker {
         if (symbol.shndx == elf::kShnUndef)
           return error(fmt::format("calls {}, which the object does not define (an external "
                                    "function, which sandbpf cannot resolve; of the C library it "
-                                   "has memset, memcpy, memmove, memcmp and bcmp)",
-                                   symbol_label(symbol)));
+                                   "has {})",
+                                   symbol_label(symbol), builtin_function_list()));
         return error(fmt::format("calls {}, which is in no section", symbol_label(symbol)));
       }
       auto it = section_code_.find(*target);

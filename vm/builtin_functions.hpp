@@ -15,7 +15,9 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace sandbpf {
@@ -43,6 +45,17 @@ constexpr std::optional<uint32_t> builtin_function_id(std::string_view name) {
   for (const BuiltinFunctionName& f : kBuiltinFunctionNames)
     if (f.name == name) return f.id;
   return std::nullopt;
+}
+
+// "memset, memcpy, memmove, memcmp and bcmp": the names, for messages.
+inline std::string builtin_function_list() {
+  std::string list;
+  const size_t count = std::size(kBuiltinFunctionNames);
+  for (size_t i = 0; i < count; ++i) {
+    if (i > 0) list += i + 1 == count ? " and " : ", ";
+    list += kBuiltinFunctionNames[i].name;
+  }
+  return list;
 }
 
 // The name of the built-in with this helper id, or empty.
