@@ -20,7 +20,7 @@
 
 namespace sandbpf::verifier::testing {
 
-inline constexpr size_t kCheckedRunSizes[] = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 63, 64, 100, 255, 1001, 4096};
+inline constexpr size_t kCheckedRunSizes[] = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 63, 64, 100, 255, 1001, 2047, 2048, 4096};
 
 // The first violation checked mode finds, as a sentence; empty when none.
 inline std::string checked_violation(const Program& program, const Environment& environment,
