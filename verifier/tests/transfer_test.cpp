@@ -549,6 +549,19 @@ TEST(Termination, CountersMeetingAnEqualityExitAreProved) {
                                               "jne32 %r3, 64, loop"))));
 }
 
+// Counting down ties the counter to the loop's count by their sum, which
+// the negated hidden counter holds as a difference.
+TEST(Termination, CountersCountingDownAreProved) {
+  Fixture f;
+  f.termination = TerminationPolicy::kProved;
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov32 %r3, 64", "add32 %r3, -1", "jne32 %r3, 0, loop"))));
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov %r3, 64", "sub %r3, 1", "jne %r3, 0, loop"))));
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov %r3, 64", "add %r3, -2", "jne %r3, 0, loop"))));
+  // From the memory size (at most 0xffff here) down to 0.
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov32 %r3, %r2\njeq %r3, 0, out", "sub32 %r3, 1",
+                                              "jne32 %r3, 0, loop\nout:\nmov %r0, 0"))));
+}
+
 TEST(Termination, CountersThatMaySkipOrWrapPastTheExitAreRefused) {
   Fixture f;
   f.termination = TerminationPolicy::kProved;
