@@ -78,14 +78,16 @@ enum HelperId : uint32_t {
   kCgrpStorageDelete = 211,
 };
 
-// A map type and the only helpers it may be passed to.
-struct MapTypeUse {
-  std::vector<uint32_t> types;
-  std::vector<uint32_t> helpers;
+// One row of either table: the things it restricts (map types, or
+// helpers) and the only partners they may have (helpers, or map types).
+struct Only {
+  std::vector<uint32_t> these;
+  std::vector<uint32_t> with;
 };
 
-const std::vector<MapTypeUse>& map_type_uses() {
-  static const std::vector<MapTypeUse> table = {
+// Map types and the only helpers they may be passed to.
+const std::vector<Only>& map_type_uses() {
+  static const std::vector<Only> table = {
       {{kMapProgArray}, {kTailCall}},
       {{kMapPerfEventArray},
        {kPerfEventRead, kPerfEventOutput, kSkbOutput, kPerfEventReadValue, kXdpOutput}},
@@ -119,13 +121,8 @@ const std::vector<MapTypeUse>& map_type_uses() {
 }
 
 // Helpers and the only map types they take.
-struct HelperMapTypes {
-  std::vector<uint32_t> helpers;
-  std::vector<uint32_t> types;
-};
-
-const std::vector<HelperMapTypes>& helper_map_types() {
-  static const std::vector<HelperMapTypes> table = {
+const std::vector<Only>& helper_map_types() {
+  static const std::vector<Only> table = {
       {{kTailCall}, {kMapProgArray}},
       {{kPerfEventRead, kPerfEventOutput, kPerfEventReadValue, kSkbOutput, kXdpOutput},
        {kMapPerfEventArray}},
@@ -155,18 +152,11 @@ bool listed(const std::vector<uint32_t>& list, uint32_t value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// The map's side: a restricted type goes only to its own helpers.
-bool map_type_allows(uint32_t type, uint32_t helper) {
-  for (const MapTypeUse& use : map_type_uses()) {
-    if (listed(use.types, type)) return listed(use.helpers, helper);
-  }
-  return true;
-}
-
-// The helper's side: a restricted helper takes only its own types.
-bool helper_allows(uint32_t helper, uint32_t type) {
-  for (const HelperMapTypes& row : helper_map_types()) {
-    if (listed(row.helpers, helper)) return listed(row.types, type);
+// `one` may go with `other` unless a row restricts it to partners that
+// do not include `other`.
+bool allowed(const std::vector<Only>& table, uint32_t one, uint32_t other) {
+  for (const Only& row : table) {
+    if (listed(row.these, one)) return listed(row.with, other);
   }
   return true;
 }
@@ -176,7 +166,8 @@ bool helper_allows(uint32_t helper, uint32_t type) {
 MapTypeSet linux_helper_map_types(uint32_t helper_id) {
   MapTypeSet set = MapTypeSet::none();
   for (uint32_t type = 1; type <= kLinuxLastMapType; ++type) {
-    if (map_type_allows(type, helper_id) && helper_allows(helper_id, type)) set.add(type);
+    if (allowed(map_type_uses(), type, helper_id) && allowed(helper_map_types(), helper_id, type))
+      set.add(type);
   }
   return set;
 }

@@ -26,13 +26,7 @@ constexpr ArgKind N = ArgKind::kNone;
 
 Fixture with_maps() {
   Fixture f;
-  MapDefinition m;
-  m.name = "counters";
-  m.type = kMapHash;
-  m.key_size = 4;
-  m.value_size = 16;
-  m.max_entries = 8;
-  f.maps = {m};
+  f.maps = {sandbpf::testing::map_def("counters", kMapHash, 4, 16, 8)};
   f.helpers[1] = proto(1, "bpf_map_lookup_elem", ReturnKind::kMapValueOrNull,
                        {ArgKind::kMapPointer, ArgKind::kMapKey, N, N, N});
   f.helpers[2] = proto(2, "bpf_map_update_elem", ReturnKind::kInteger,
@@ -126,13 +120,7 @@ TEST(HelperCalls, MapArgumentsMustBeMaps) {
 // refused, naming the helper, the map and its type.
 TEST(HelperCalls, MapArgumentsMustBeOfATypeTheHelperTakes) {
   Fixture f = with_maps();
-  MapDefinition jumps;
-  jumps.name = "jumps";
-  jumps.type = kMapProgArray;
-  jumps.key_size = 4;
-  jumps.value_size = 4;
-  jumps.max_entries = 4;
-  f.maps.push_back(jumps);
+  f.maps.push_back(sandbpf::testing::map_def("jumps", kMapProgArray, 4, 4, 4));
   f.helpers[1].map_types = MapTypeSet::of({kMapHash, kMapArray});
   f.helpers[12] = proto(12, "bpf_tail_call", ReturnKind::kVoid, {ArgKind::kAnything, ArgKind::kMapPointer,
                                                                  ArgKind::kAnything, N, N});

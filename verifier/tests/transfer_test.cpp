@@ -336,13 +336,7 @@ TEST(AtomicTransfer, AtomicsOnTheMemoryAreRefused) {
 
 TEST(LddwTransfer, ImmediatesMapsAndFunctions) {
   Fixture f;
-  MapDefinition m;
-  m.name = "counters";
-  m.type = kMapArray;
-  m.key_size = 4;
-  m.value_size = 16;
-  m.max_entries = 1;
-  f.maps = {m};
+  f.maps = {sandbpf::testing::map_def("counters", kMapArray, 4, 16, 1)};
   const State s = state_before(f, R"(
       lddw %r3, 0x1122334455667788
       lddw %r4, map 0
@@ -359,13 +353,7 @@ TEST(LddwTransfer, ImmediatesMapsAndFunctions) {
 
 TEST(LddwTransfer, MapValueAccessesAreBounded) {
   Fixture f;
-  MapDefinition m;
-  m.name = "counters";
-  m.type = kMapArray;
-  m.key_size = 4;
-  m.value_size = 16;
-  m.max_entries = 1;
-  f.maps = {m};
+  f.maps = {sandbpf::testing::map_def("counters", kMapArray, 4, 16, 1)};
   EXPECT_TRUE(RejectedWith(f.run(R"(
       lddw %r5, map_value 0+8
       ldxdw %r0, [%r5+4]
@@ -570,8 +558,9 @@ TEST(Termination, CountersThatMaySkipOrWrapPastTheExitAreRefused) {
   EXPECT_TRUE(RejectedWith(f.run(EqualityExitLoop("mov32 %r3, 0", "add32 %r3, 3", "jne32 %r3, 64, loop")), 2,
                            message));
   EXPECT_TRUE(RejectedWith(f.run(EqualityExitLoop("mov %r3, 0", "add %r3, 3", "jne %r3, 64, loop")), 2, message));
-  // A start that may be past 64 (the memory size): 32 bits reach it after up to 2^32 steps,
-  // far over any instruction limit; sandbpf does not count that as a bound.
+  // A start that may be past 64 (the memory size): 32 bits reach it after
+  // up to 2^32 steps, far over any instruction limit; sandbpf does not
+  // count that as a bound.
   EXPECT_TRUE(RejectedWith(f.run(EqualityExitLoop("mov32 %r3, %r2", "add32 %r3, 1", "jne32 %r3, 64, loop")), 2,
                            message));
 }
