@@ -81,4 +81,13 @@ bool arg_kind_needs_map(ArgKind kind) {
   }
 }
 
+std::vector<uint32_t> MapTypeSet::types() const {
+  std::vector<uint32_t> out;
+  if (every_) return out;
+  for (uint32_t type = 0; type < 64; ++type) {
+    if (contains(type)) out.push_back(type);
+  }
+  return out;
+}
+
 }  // namespace sandbpf

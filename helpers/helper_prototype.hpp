@@ -7,8 +7,10 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vm/environment.hpp"
 
@@ -68,6 +70,35 @@ enum class ReturnKind : uint8_t {
   kFirstArgument,  // r1 as passed: memset, memcpy and memmove return their destination
 };
 
+// A set of map types (BPF_MAP_TYPE_* numbers): the maps a helper's
+// kMapPointer argument accepts. every() holds every type, numbers beyond
+// the bit set's included; other sets hold types 0..63 only.
+class MapTypeSet {
+ public:
+  static constexpr MapTypeSet every() { return MapTypeSet(~uint64_t{0}, true); }
+  static constexpr MapTypeSet none() { return MapTypeSet(0, false); }
+  static constexpr MapTypeSet of(std::initializer_list<uint32_t> types) {
+    MapTypeSet set = none();
+    for (uint32_t type : types) set.add(type);
+    return set;
+  }
+  constexpr void add(uint32_t type) {
+    if (type < 64) bits_ |= uint64_t{1} << type;
+  }
+  constexpr bool contains(uint32_t type) const {
+    return every_ || (type < 64 && (bits_ >> type & 1) != 0);
+  }
+  constexpr bool is_every() const { return every_; }
+  // The types in the set, lowest first (for messages; empty for every()).
+  std::vector<uint32_t> types() const;
+  constexpr bool operator==(const MapTypeSet&) const = default;
+
+ private:
+  constexpr MapTypeSet(uint64_t bits, bool every) : bits_(bits), every_(every) {}
+  uint64_t bits_;
+  bool every_;
+};
+
 struct HelperPrototype {
   uint32_t id = 0;
   std::string_view name;  // "bpf_map_lookup_elem"
@@ -86,6 +117,10 @@ struct HelperPrototype {
   // For kCallback arguments: how many arguments the callback receives
   // (bpf_loop: 2, index and context).
   uint8_t callback_args = 0;
+  // The map types its kMapPointer argument accepts (Linux: the kernel's
+  // check_map_func_compatibility, helpers/linux/linux_map_compatibility.cpp).
+  // A host's own helpers accept every map unless they say otherwise.
+  MapTypeSet map_types = MapTypeSet::every();
   // Only privileged programs may call it (Linux).
   bool privileged = false;
   // The returned pointer holds a reference the program must release before

@@ -5,7 +5,21 @@
 // widening lost. Under the `proved` termination policy each loop head has
 // a hidden counter, reset on entry and incremented on back-edges; the
 // relational domain ties it to the loop's variables, so a loop whose
-// condition bounds a variable bounds its counter.
+// condition bounds a variable bounds its counter. The counter has a negated
+// twin, so that a variable counting down is tied to it too (their sum is a
+// difference with the twin).
+//
+// Exits on == / != (clang's `w2 += 1; if w2 != 64 goto loop`): the counter
+// is bounded when every value the variable takes before the exit lies on
+// one side of it and the steps land on it: the interval's end next to the
+// exit is then removed by the != edge (steps of 4 keep the low bits known,
+// so the bound moves to 60, not 63). A 32-bit step keeps the variable's
+// relations only while neither operand nor result leaves [0, 2^32 - 1].
+// A variable that steps over the exit (by 3 from 0 past 64), or may start
+// beyond it, meets it only after wrapping around (2^32 steps for 32 bits,
+// 2^64 for 64): that is bounded in arithmetic but not proved here, and the
+// kernel refuses such loops too (over its million-instruction limit), so
+// sandbpf reports them as having no provable bound.
 #pragma once
 
 #include <chrono>

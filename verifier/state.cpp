@@ -375,25 +375,27 @@ void State::reduce() {
 }
 
 void State::counter_reset(unsigned loop) {
-  const VarId v = counter_var(loop);
-  zone_.forget(v);
-  auto it = std::lower_bound(counters_.begin(), counters_.end(), v,
-                             [](const auto& c, VarId id) { return c.first < id; });
-  if (it != counters_.end() && it->first == v) it->second = Interval::constant(0);
-  else counters_.insert(it, {v, Interval::constant(0)});
-}
-
-void State::counter_increment(unsigned loop) {
-  const VarId v = counter_var(loop);
-  for (auto& c : counters_) {
-    if (c.first != v) continue;
-    c.second = c.second.add(Interval::constant(1));
-    zone_.shift(v, 1, 1);
-    return;
+  for (const VarId v : {counter_var(loop), negated_counter_var(loop)}) {
+    zone_.forget(v);
+    auto it = std::lower_bound(counters_.begin(), counters_.end(), v,
+                               [](const auto& c, VarId id) { return c.first < id; });
+    if (it != counters_.end() && it->first == v) it->second = Interval::constant(0);
+    else counters_.insert(it, {v, Interval::constant(0)});
   }
 }
 
-Interval State::counter(unsigned loop) const { return interval_of(counter_var(loop)); }
+void State::counter_increment(unsigned loop) {
+  for (auto& c : counters_) {
+    const int64_t step = c.first == counter_var(loop) ? 1 : c.first == negated_counter_var(loop) ? -1 : 0;
+    if (step == 0) continue;
+    c.second = c.second.add(Interval::constant(step));
+    zone_.shift(c.first, step, step);
+  }
+}
+
+Interval State::counter(unsigned loop) const {
+  return interval_of(counter_var(loop)).meet(interval_of(negated_counter_var(loop)).neg());
+}
 
 void State::acquire(uint32_t id, uint32_t pc) {
   auto it = std::lower_bound(refs_.begin(), refs_.end(), id, [](const auto& r, uint32_t v) { return r.first < v; });
@@ -667,7 +669,9 @@ std::string State::to_string() const {
     if (!s.empty()) out += fmt::format("  stack{}: {}\n", frames_.size() > 1 ? fmt::format("[{}]", d) : "", s);
   }
   if (!(packet_size_ == Interval(0, 0xffff))) out += fmt::format("  packet_size = {}\n", packet_size_.to_string());
-  for (const auto& [v, i] : counters_) out += fmt::format("  loop{} = {}\n", v - counter_var(0), i.to_string());
+  for (const auto& [v, i] : counters_) {
+    if ((v - counter_var(0)) % 2 == 0) out += fmt::format("  loop{} = {}\n", (v - counter_var(0)) / 2, i.to_string());
+  }
   const std::string z = zone_.to_string([this](VarId v) -> std::string {
     if (v == kPacketSizeVar) return "packet_size";
     if (v == kMetaOffsetVar) return "meta";
@@ -687,7 +691,8 @@ std::string State::to_string() const {
       return i / 16 == depth() ? fmt::format("{}*r{}", scaled_factor(v), i % 16)
                                : fmt::format("{}*frame{}.r{}", scaled_factor(v), i / 16, i % 16);
     }
-    return fmt::format("loop{}", v - counter_var(0));
+    const unsigned k = v - counter_var(0);
+    return fmt::format("{}loop{}", k % 2 == 0 ? "" : "-", k / 2);
   });
   if (!z.empty()) out += fmt::format("  relations: {}\n", z);
   return out;

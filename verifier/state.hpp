@@ -18,6 +18,7 @@
 //                    element size (i < len / 8 ... p += 8) needs p - 8 * i,
 //                    which differences of the registers themselves cannot say
 //   counter(k)       the hidden counter of loop k
+//   -counter(k)      its negation (negated_counter_var)
 #pragma once
 
 #include <algorithm>
@@ -46,9 +47,13 @@ constexpr VarId scaled_var(unsigned frame, unsigned reg, unsigned k) {
   return static_cast<VarId>(16 + kMaxFrames * 16 + kMaxFrames * 1024 + (frame * 16 + reg) * kScaleCount + k);
 }
 constexpr VarId counter_var(unsigned loop) {
-  return static_cast<VarId>(16 + kMaxFrames * 16 + kMaxFrames * 1024 + kMaxFrames * 16 * kScaleCount + loop);
+  return static_cast<VarId>(16 + kMaxFrames * 16 + kMaxFrames * 1024 + kMaxFrames * 16 * kScaleCount + 2 * loop);
 }
-inline constexpr unsigned kMaxLoopCounters = 65535 - counter_var(0);
+// The same count negated. Differences bound a counter only by variables
+// that move with it (i += 1); one that moves the other way (i -= 1 down to
+// an exit) is tied to it by their sum, which is a difference with this.
+constexpr VarId negated_counter_var(unsigned loop) { return static_cast<VarId>(counter_var(loop) + 1); }
+inline constexpr unsigned kMaxLoopCounters = (65535 - counter_var(0)) / 2;
 
 // What a register's relational variable stands for.
 enum class VarMeaning : uint8_t { kNone, kOffset, kNumber };

@@ -130,6 +130,8 @@ class Transfer {
   // ---- calls (transfer_call.cpp)
   void call_helper(State& s, uint32_t pc, bool apply_result);
   void check_helper_args(State& s, uint32_t pc, const HelperPrototype& proto);
+  // The maps in argument `reg` against the map types the helper takes.
+  void check_map_types(uint32_t pc, unsigned reg, const HelperPrototype& proto, const MapSet& maps);
   void helper_result(State& s, uint32_t pc, const HelperPrototype& proto);
   void helper_result_at(State& s, uint32_t pc);
   void enter_callback(State& s, uint32_t pc);

@@ -193,16 +193,29 @@ void Transfer::alu(State& s, uint32_t pc) {
   const VarMeaning after = var_meaning(result);
   const Interval d_old = before == VarMeaning::kOffset ? d.off(*d.single_offset_region()) : d.num.signed_interval();
   bool kept = false;
-  if (!is32 && (add || sub) && src.is_number() && before != VarMeaning::kNone && before == after) {
-    const Interval delta = sub ? src.num.signed_interval().neg() : src.num.signed_interval();
+  if ((add || sub) && src.is_number() && before != VarMeaning::kNone && before == after) {
+    // 32 bits: the operation adds the source's low half as a signed number
+    // (w2 += -1 subtracts 1).
+    const Scalar by = is32 ? src.num.truncate(4).sign_extend(32) : src.num;
+    const Interval delta = sub ? by.signed_interval().neg() : by.signed_interval();
     const Interval moved = d_old.add(delta);
-    const bool exact = before == VarMeaning::kOffset || (moved.lo() != kMinusInf && moved.hi() != kPlusInf &&
-                                                         d_old.is_bounded() && delta.is_bounded());
+    bool exact = before == VarMeaning::kOffset || (moved.lo() != kMinusInf && moved.hi() != kPlusInf &&
+                                                   d_old.is_bounded() && delta.is_bounded());
+    // A 32-bit addition is the 64-bit one when the operand and the result
+    // both lie in [0, 2^32 - 1]: nothing wraps and the upper half stays
+    // zero. A loop counter `w2 += 1` then keeps its relation to the loop's
+    // hidden counter (termination policy proved).
+    if (is32) {
+      exact = exact && before == VarMeaning::kNumber && d_old.lo() >= 0 && d_old.hi() <= int64_t{UINT32_MAX} &&
+              moved.lo() >= 0 && moved.hi() <= int64_t{UINT32_MAX};
+    }
+    const bool src_as_is = !is32 || (src.num.smin() >= 0 && src.num.smax() <= INT32_MAX);
     if (exact && delta.is_bounded()) {
       s.reg(dst) = result;
       s.shift_var(dv, delta.lo(), delta.hi());
       // dst' - src == dst_old (for an addition of a register).
-      if (add && src_reg && *src_reg != dst && var_meaning(src) == VarMeaning::kNumber && d_old.is_bounded()) {
+      if (add && src_reg && *src_reg != dst && src_as_is && var_meaning(src) == VarMeaning::kNumber &&
+          d_old.is_bounded()) {
         s.add_constraint(dv, s.var(*src_reg), d_old.hi());
         s.add_constraint(s.var(*src_reg), dv, -d_old.lo());
       }

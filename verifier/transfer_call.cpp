@@ -116,6 +116,7 @@ void Transfer::check_helper_args(State& s, uint32_t pc, const HelperPrototype& p
         } else {
           maps = v.maps;
           have_map = true;
+          check_map_types(pc, reg, proto, maps);
         }
         break;
       case ArgKind::kMapKey:
@@ -232,6 +233,30 @@ void Transfer::check_helper_args(State& s, uint32_t pc, const HelperPrototype& p
         break;
       case ArgKind::kKernelObject: break;
     }
+  }
+}
+
+void Transfer::check_map_types(uint32_t pc, unsigned reg, const HelperPrototype& proto, const MapSet& maps) {
+  if (proto.map_types.is_every()) return;
+  for (size_t m = 0; m < config_.maps.size() && m < kMaxMaps; ++m) {
+    const uint32_t type = config_.maps[m].type;
+    if (!maps.test(m) || proto.map_types.contains(type)) continue;
+    // Name what the helper takes when that is a short list (bpf_tail_call:
+    // prog_array), else what it refuses (bpf_map_lookup_elem: prog_array).
+    const std::vector<uint32_t> takes = proto.map_types.types();
+    std::string why;
+    if (!takes.empty() && takes.size() <= 4) {
+      std::string names;
+      for (size_t i = 0; i < takes.size(); ++i) {
+        if (i > 0) names += i + 1 == takes.size() ? " or " : ", ";
+        names += map_type_name(takes[i]);
+      }
+      why = fmt::format("{} takes only {} maps", proto.name, names);
+    } else {
+      why = fmt::format("{} does not take {} maps", proto.name, map_type_name(type));
+    }
+    fail(pc, fmt::format("r{} (argument {} of {}) is map {} of type {}: {}", reg, reg, proto.name, map_name(m),
+                         map_type_name(type), why));
   }
 }
 

@@ -35,6 +35,9 @@ std::string_view map_type_name(uint32_t type) {
     case kMapInodeStorage: return "inode_storage";
     case kMapTaskStorage: return "task_storage";
     case kMapBloomFilter: return "bloom_filter";
+    case kMapUserRingbuf: return "user_ringbuf";
+    case kMapCgrpStorage: return "cgrp_storage";
+    case kMapArena: return "arena";
     default: return "unknown";
   }
 }

@@ -46,6 +46,9 @@ enum MapTypeId : uint32_t {
   kMapInodeStorage = 28,
   kMapTaskStorage = 29,
   kMapBloomFilter = 30,
+  kMapUserRingbuf = 31,
+  kMapCgrpStorage = 32,
+  kMapArena = 33,
 };
 
 std::string_view map_type_name(uint32_t type);  // "hash", "array", ... or "unknown"

@@ -295,6 +295,8 @@ HelperPrototype to_prototype(const Row& row) {
   p.acquires_reference = (row.flags & kAcq) != 0;
   p.releases_reference = (row.flags & kRel) != 0;
   p.callback_args = row.callback_args;
+  if (std::find(row.args.begin(), row.args.end(), A::kMapPointer) != row.args.end())
+    p.map_types = linux_helper_map_types(row.id);
   return p;
 }
 

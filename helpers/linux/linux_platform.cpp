@@ -8,9 +8,6 @@
 
 namespace sandbpf {
 
-// BPF_MAP_TYPE_* numbers Linux has (up to BPF_MAP_TYPE_ARENA).
-constexpr uint32_t kLinuxLastMapType = 33;
-
 std::unique_ptr<Platform> Platform::make_linux() {
   auto platform = std::make_unique<Platform>("linux", TerminationPolicy::kProved);
   StackRules& stack = platform->stack();

@@ -9,6 +9,7 @@
 
 #include "helpers/helper_prototype.hpp"
 #include "helpers/platform.hpp"
+#include "vm/map_definition.hpp"
 
 namespace sandbpf {
 
@@ -18,6 +19,14 @@ std::vector<ProgramType> linux_program_types();
 // Every Linux helper from id 1 to 211 with its kernel name
 // (linux_helpers.cpp), without implementations.
 const std::vector<HelperPrototype>& linux_helper_prototypes();
+
+// The map types each Linux helper's map argument takes: the kernel's
+// check_map_func_compatibility (linux_map_compatibility.cpp). Every type
+// 1..kLinuxLastMapType that both the map's side and the helper's side allow.
+MapTypeSet linux_helper_map_types(uint32_t helper_id);
+
+// BPF_MAP_TYPE_* numbers Linux has (up to BPF_MAP_TYPE_ARENA).
+inline constexpr uint32_t kLinuxLastMapType = kMapArena;
 
 // The helper ids programs of `type` may call on Linux, sorted (empty for a
 // type the table does not know: every helper).

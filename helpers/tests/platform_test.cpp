@@ -379,6 +379,49 @@ TEST(LinuxHelpers, PrototypesFollowTheKernel) {
   EXPECT_EQ(helpers.find("bpf_tail_call")->prototype.returns, ReturnKind::kVoid);
 }
 
+// The kernel's check_map_func_compatibility, both ways: helpers that take
+// only their own kind of map, and kinds of map that go only to their own
+// helpers.
+TEST(LinuxHelpers, MapArgumentsTakeTheKernelsMapTypes) {
+  auto platform = Platform::make_linux();
+  auto takes = [&](const char* name) {
+    return platform->helpers().find(name)->prototype.map_types;
+  };
+  using V = std::vector<uint32_t>;
+  EXPECT_EQ(takes("bpf_tail_call").types(), V{kMapProgArray});
+  EXPECT_EQ(takes("bpf_ringbuf_reserve").types(), V{kMapRingbuf});
+  EXPECT_EQ(takes("bpf_ringbuf_output").types(), V{kMapRingbuf});
+  EXPECT_EQ(takes("bpf_ringbuf_query").types(), V{kMapRingbuf});
+  EXPECT_EQ(takes("bpf_perf_event_output").types(), V{kMapPerfEventArray});
+  EXPECT_EQ(takes("bpf_get_stackid").types(), V{kMapStackTrace});
+  EXPECT_EQ(takes("bpf_redirect_map").types(),
+            (V{kMapDevmap, kMapCpumap, kMapXskmap, kMapDevmapHash}));
+  EXPECT_EQ(takes("bpf_sk_redirect_map").types(), V{kMapSockmap});
+  EXPECT_EQ(takes("bpf_map_pop_elem").types(), (V{kMapQueue, kMapStack}));
+  EXPECT_EQ(takes("bpf_map_push_elem").types(), (V{kMapQueue, kMapStack, kMapBloomFilter}));
+  EXPECT_EQ(takes("bpf_sk_storage_get").types(), V{kMapSkStorage});
+  EXPECT_EQ(takes("bpf_map_lookup_percpu_elem").types(),
+            (V{kMapPercpuHash, kMapPercpuArray, kMapLruPercpuHash}));
+  // Lookups: any map with values, not the maps kept for their own helpers.
+  const MapTypeSet lookup = takes("bpf_map_lookup_elem");
+  for (uint32_t type :
+       {kMapHash, kMapArray, kMapPercpuArray, kMapLruHash, kMapLpmTrie, kMapArrayOfMaps,
+        kMapHashOfMaps, kMapDevmap, kMapXskmap, kMapSockmap, kMapSockhash})
+    EXPECT_TRUE(lookup.contains(type)) << map_type_name(type);
+  for (uint32_t type :
+       {kMapProgArray, kMapPerfEventArray, kMapRingbuf, kMapStackTrace, kMapCgroupArray, kMapCpumap,
+        kMapQueue, kMapStack, kMapSkStorage, kMapBloomFilter, kMapUserRingbuf})
+    EXPECT_FALSE(lookup.contains(type)) << map_type_name(type);
+  // Updates: not a map of maps (its lookup gives a map), not a program array.
+  const MapTypeSet update = takes("bpf_map_update_elem");
+  EXPECT_TRUE(update.contains(kMapHash));
+  EXPECT_FALSE(update.contains(kMapHashOfMaps));
+  EXPECT_FALSE(update.contains(kMapProgArray));
+  // Helpers without a map argument, and a host's own helpers, take every map.
+  EXPECT_TRUE(platform->helpers().find("bpf_ktime_get_ns")->prototype.map_types.is_every());
+  EXPECT_TRUE(HelperPrototype{}.map_types.is_every());
+}
+
 TEST(LinuxHelpers, KernelMemoryHelpersAreKnownByPrototypeOnly) {
   auto platform = Platform::make_linux();
   for (const char* name : {"bpf_probe_read", "bpf_probe_read_kernel", "bpf_probe_read_user_str",

@@ -133,6 +133,28 @@ bool Scalar::contains(uint64_t v) const {
 
 // Mutual refinement of the three views, to a fixpoint (two rounds suffice
 // in practice; a third costs little and catches the rest).
+bool Scalar::align_to_known_low_bits() {
+  const uint64_t mask = tnum_.mask();
+  if (mask == 0 || (mask & 1) != 0) return true;  // a constant, or the low bit unknown
+  const uint64_t step = uint64_t{1} << __builtin_ctzll(mask);
+  const uint64_t low = tnum_.value() & (step - 1);
+  // Distances (mod step) up from the lower bounds and down from the upper
+  // ones to the nearest values ending in `low`. Two's complement: the
+  // signed bounds' low bits are those of their unsigned images.
+  const uint64_t up = (low - umin_) & (step - 1);
+  const uint64_t down = (umax_ - low) & (step - 1);
+  const uint64_t sup = (low - static_cast<uint64_t>(smin_)) & (step - 1);
+  const uint64_t sdown = (static_cast<uint64_t>(smax_) - low) & (step - 1);
+  if (umin_ > UINT64_MAX - up || umax_ < down) return false;
+  if (smin_ > static_cast<int64_t>(static_cast<uint64_t>(INT64_MAX) - sup)) return false;
+  if (smax_ < static_cast<int64_t>(static_cast<uint64_t>(INT64_MIN) + sdown)) return false;
+  umin_ += up;
+  umax_ -= down;
+  smin_ = static_cast<int64_t>(static_cast<uint64_t>(smin_) + sup);
+  smax_ = static_cast<int64_t>(static_cast<uint64_t>(smax_) - sdown);
+  return true;
+}
+
 void Scalar::normalize() {
   if (bottom_) return;
   if (umin_ == umax_ && tnum_.is_constant() && tnum_.value() == umin_ &&
@@ -161,6 +183,10 @@ void Scalar::normalize() {
       }
       smin_ = std::max(smin_, lo);
       smax_ = std::min(smax_, hi);
+    }
+    if (!align_to_known_low_bits()) {
+      *this = bottom();
+      return;
     }
     if (smin_ > smax_ || umin_ > umax_) {
       *this = bottom();

@@ -96,6 +96,9 @@ class Scalar {
 
  private:
   void normalize();
+  // The bounds moved to the nearest values with the known low bits (a
+  // lower bound of 1 on an even number is 2). False when none is left.
+  bool align_to_known_low_bits();
   static void refine64(Cmp cmp, Scalar& a, Scalar& b);
 
   int64_t smin_ = INT64_MIN;

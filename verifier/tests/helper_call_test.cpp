@@ -1,6 +1,7 @@
 // Calls to helpers, checked against prototypes (built here by hand, as a
 // platform would register them): maps, nullness, memory arguments,
 // callbacks, references and packet-moving helpers.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "verifier/tests/verifier_test_support.hpp"
@@ -25,13 +26,7 @@ constexpr ArgKind N = ArgKind::kNone;
 
 Fixture with_maps() {
   Fixture f;
-  MapDefinition m;
-  m.name = "counters";
-  m.type = kMapHash;
-  m.key_size = 4;
-  m.value_size = 16;
-  m.max_entries = 8;
-  f.maps = {m};
+  f.maps = {sandbpf::testing::map_def("counters", kMapHash, 4, 16, 8)};
   f.helpers[1] = proto(1, "bpf_map_lookup_elem", ReturnKind::kMapValueOrNull,
                        {ArgKind::kMapPointer, ArgKind::kMapKey, N, N, N});
   f.helpers[2] = proto(2, "bpf_map_update_elem", ReturnKind::kInteger,
@@ -118,6 +113,58 @@ TEST(HelperCalls, MapArgumentsMustBeMaps) {
       mov %r0, 0
       exit)"),
                            4, "r1 (argument 1 of bpf_map_lookup_elem) must be a map (lddw map); it is 0"));
+}
+
+// A helper's prototype says which map types its map argument takes (the
+// kernel's check_map_func_compatibility on Linux); a map of another type is
+// refused, naming the helper, the map and its type.
+TEST(HelperCalls, MapArgumentsMustBeOfATypeTheHelperTakes) {
+  Fixture f = with_maps();
+  f.maps.push_back(sandbpf::testing::map_def("jumps", kMapProgArray, 4, 4, 4));
+  f.helpers[1].map_types = MapTypeSet::of({kMapHash, kMapArray});
+  f.helpers[12] = proto(12, "bpf_tail_call", ReturnKind::kVoid, {ArgKind::kAnything, ArgKind::kMapPointer,
+                                                                 ArgKind::kAnything, N, N});
+  f.helpers[12].map_types = MapTypeSet::of({kMapProgArray});
+  auto lookup = [](const char* map) {
+    return fmt::format(R"(
+      stw [%r10-4], 0
+      mov %r2, %r10
+      add %r2, -4
+      lddw %r1, map {}
+      call 1
+      mov %r0, 0
+      exit)", map);
+  };
+  EXPECT_TRUE(Accepted(f.run(lookup("0"))));
+  EXPECT_TRUE(RejectedWith(f.run(lookup("1")), 5,
+                           "r1 (argument 1 of bpf_map_lookup_elem) is map 'jumps' of type prog_array: "
+                           "bpf_map_lookup_elem takes only hash or array maps"));
+  const char* tail_call = R"(
+      lddw %r2, map 0
+      mov %r3, 0
+      call 12
+      mov %r0, 0
+      exit)";
+  EXPECT_TRUE(RejectedWith(f.run(tail_call), 3,
+                           "r2 (argument 2 of bpf_tail_call) is map 'counters' of type hash: bpf_tail_call takes "
+                           "only prog_array maps"));
+  // Either of two maps (joined paths): each must be of a type it takes.
+  EXPECT_TRUE(RejectedWith(f.run(R"(
+      lddw %r2, map 1
+      jeq %r1, 0, call
+      lddw %r2, map 0
+    call:
+      mov %r3, 0
+      call 12
+      mov %r0, 0
+      exit)"),
+                           6, "r2 (argument 2 of bpf_tail_call) is map 'counters' of type hash: bpf_tail_call takes "
+                              "only prog_array maps"));
+  // A long list is not spelled out: what the helper refuses is named.
+  f.helpers[1].map_types = MapTypeSet::of({kMapHash, kMapArray, kMapLruHash, kMapPercpuHash, kMapLpmTrie});
+  EXPECT_TRUE(RejectedWith(f.run(lookup("1")), 5,
+                           "r1 (argument 1 of bpf_map_lookup_elem) is map 'jumps' of type prog_array: "
+                           "bpf_map_lookup_elem does not take prog_array maps"));
 }
 
 TEST(HelperCalls, StoringAPointerInAMapIsALeak) {

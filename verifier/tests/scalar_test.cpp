@@ -184,9 +184,39 @@ TEST(Scalar, WideningUsesThresholds) {
   // Alignment survives widening: multiples of 4 stay multiples of 4.
   const Scalar aligned = Scalar::constant(0).widen(Scalar::constant(4), thresholds);
   EXPECT_EQ(aligned.tnum().mask() & 3, 0u);
-  EXPECT_EQ(aligned.umax(), 10u);  // 4 grew past 0: the next threshold is 10
+  // 4 grew past 0: the next threshold is 10, whose multiple of 4 below is 8.
+  EXPECT_EQ(aligned.umax(), 8u);
   const Scalar top = Scalar::unsigned_range(0, 100).widen(Scalar::unsigned_range(0, 101), thresholds);
   EXPECT_GE(top.umax(), 0xffffffffu);
+}
+
+TEST(Scalar, BoundsMoveToTheKnownLowBits) {
+  // An even number in [1, 64] is in [2, 64]; one ending in binary 01 in
+  // [2, 14] is in [5, 13].
+  Scalar even = Scalar::unsigned_range(0, 64);
+  Scalar one = Scalar::constant(1);
+  Scalar::refine(Cmp::kGe, false, even, one);  // [1, 64]
+  EXPECT_EQ(even.umin(), 1u);
+  Scalar two = Scalar::constant(2);
+  EXPECT_EQ(Scalar::alu64(Scalar::Op::kMul, even, two).umin(), 2u);
+  Scalar steps = Scalar::constant(1).join(Scalar::constant(13));  // binary 0001 and 1101: xx01
+  Scalar lo = Scalar::constant(2);
+  Scalar::refine(Cmp::kGe, false, steps, lo);
+  EXPECT_EQ(steps.umin(), 5u);
+  EXPECT_EQ(steps.umax(), 13u);
+  // Signed bounds too: a multiple of 4 in [-7, 7] is in [-4, 4].
+  Scalar m4 = Scalar::alu64(Scalar::Op::kLsh, Scalar::signed_range(-2, 2), Scalar::constant(2));
+  Scalar lo_s = Scalar::constant(static_cast<uint64_t>(-7));
+  Scalar hi_s = Scalar::constant(7);
+  Scalar::refine(Cmp::kSge, false, m4, lo_s);
+  Scalar::refine(Cmp::kSle, false, m4, hi_s);
+  EXPECT_EQ(m4.smin(), -4);
+  EXPECT_EQ(m4.smax(), 4);
+  // Nothing left: an odd number in [2, 2].
+  Scalar odd = Scalar::constant(1).join(Scalar::constant(3));
+  Scalar two_again = Scalar::constant(2);
+  Scalar::refine(Cmp::kEq, false, odd, two_again);
+  EXPECT_TRUE(odd.is_bottom());
 }
 
 TEST(Scalar, JoinAndLeq) {

@@ -336,13 +336,7 @@ TEST(AtomicTransfer, AtomicsOnTheMemoryAreRefused) {
 
 TEST(LddwTransfer, ImmediatesMapsAndFunctions) {
   Fixture f;
-  MapDefinition m;
-  m.name = "counters";
-  m.type = kMapArray;
-  m.key_size = 4;
-  m.value_size = 16;
-  m.max_entries = 1;
-  f.maps = {m};
+  f.maps = {sandbpf::testing::map_def("counters", kMapArray, 4, 16, 1)};
   const State s = state_before(f, R"(
       lddw %r3, 0x1122334455667788
       lddw %r4, map 0
@@ -359,13 +353,7 @@ TEST(LddwTransfer, ImmediatesMapsAndFunctions) {
 
 TEST(LddwTransfer, MapValueAccessesAreBounded) {
   Fixture f;
-  MapDefinition m;
-  m.name = "counters";
-  m.type = kMapArray;
-  m.key_size = 4;
-  m.value_size = 16;
-  m.max_entries = 1;
-  f.maps = {m};
+  f.maps = {sandbpf::testing::map_def("counters", kMapArray, 4, 16, 1)};
   EXPECT_TRUE(RejectedWith(f.run(R"(
       lddw %r5, map_value 0+8
       ldxdw %r0, [%r5+4]
@@ -526,6 +514,55 @@ TEST(Termination, UnboundedLoopsAreRefusedUnderProved) {
   EXPECT_TRUE(Accepted(f.run(spin)));
   f.termination = TerminationPolicy::kNone;
   EXPECT_TRUE(Accepted(f.run(spin)));
+}
+
+// A counter stepping by a constant towards an exit tested with == / !=:
+// 32-bit (what clang-19 emits for `for (unsigned i = 0; i < 64; i++)`) and
+// 64-bit. The counter is bounded when every value it takes before the exit
+// is below it: it then meets the exit exactly.
+std::string EqualityExitLoop(const char* counter_init, const char* step, const char* exit_jump) {
+  return std::string("mov %r0, 0\n") + counter_init + "\nloop:\nadd %r0, %r3\n" + step + "\n" + exit_jump +
+         "\nexit";
+}
+
+TEST(Termination, CountersMeetingAnEqualityExitAreProved) {
+  Fixture f;
+  f.termination = TerminationPolicy::kProved;
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov32 %r3, 0", "add32 %r3, 1", "jne32 %r3, 64, loop"))));
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov %r3, 0", "add %r3, 1", "jne %r3, 64, loop"))));
+  // Steps of 4 from 0: the known low bits keep every value a multiple of 4.
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov32 %r3, 0", "add32 %r3, 4", "jne32 %r3, 64, loop"))));
+  // A start anywhere in [0, 7] (from the memory size) still meets 64 stepping by 1.
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov32 %r3, %r2\nand32 %r3, 7", "add32 %r3, 1",
+                                              "jne32 %r3, 64, loop"))));
+}
+
+// Counting down ties the counter to the loop's count by their sum, which
+// the negated hidden counter holds as a difference.
+TEST(Termination, CountersCountingDownAreProved) {
+  Fixture f;
+  f.termination = TerminationPolicy::kProved;
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov32 %r3, 64", "add32 %r3, -1", "jne32 %r3, 0, loop"))));
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov %r3, 64", "sub %r3, 1", "jne %r3, 0, loop"))));
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov %r3, 64", "add %r3, -2", "jne %r3, 0, loop"))));
+  // From the memory size (at most 0xffff here) down to 0.
+  EXPECT_TRUE(Accepted(f.run(EqualityExitLoop("mov32 %r3, %r2\njeq %r3, 0, out", "sub32 %r3, 1",
+                                              "jne32 %r3, 0, loop\nout:\nmov %r0, 0"))));
+}
+
+TEST(Termination, CountersThatMaySkipOrWrapPastTheExitAreRefused) {
+  Fixture f;
+  f.termination = TerminationPolicy::kProved;
+  const char* message = "infinite loop: the loop at insn 2 has no provable bound (termination policy proved)";
+  // Steps of 3 go from 63 to 66: 64 comes only after wrapping around 2^32.
+  EXPECT_TRUE(RejectedWith(f.run(EqualityExitLoop("mov32 %r3, 0", "add32 %r3, 3", "jne32 %r3, 64, loop")), 2,
+                           message));
+  EXPECT_TRUE(RejectedWith(f.run(EqualityExitLoop("mov %r3, 0", "add %r3, 3", "jne %r3, 64, loop")), 2, message));
+  // A start that may be past 64 (the memory size): 32 bits reach it after
+  // up to 2^32 steps, far over any instruction limit; sandbpf does not
+  // count that as a bound.
+  EXPECT_TRUE(RejectedWith(f.run(EqualityExitLoop("mov32 %r3, %r2", "add32 %r3, 1", "jne32 %r3, 64, loop")), 2,
+                           message));
 }
 
 TEST(Termination, LoopsBoundedByTheMemorySize) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "helpers/helper_prototype.hpp"
+#include "helpers/maps/tests/map_test_support.hpp"  // map_def
 #include "helpers/platform.hpp"
 #include "loader/assembler.hpp"
 #include "verifier/analysis.hpp"

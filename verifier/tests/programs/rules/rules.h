@@ -23,7 +23,17 @@ typedef long long __s64;
  * instruction, or would optimize it away). */
 #define NAKED __attribute__((naked))
 
-enum { MAP_HASH = 1, MAP_ARRAY = 2, MAP_PROG_ARRAY = 3, MAP_RINGBUF = 27 };
+enum {
+  MAP_HASH = 1,
+  MAP_ARRAY = 2,
+  MAP_PROG_ARRAY = 3,
+  MAP_PERF_EVENT_ARRAY = 4,
+  MAP_DEVMAP = 14,
+  MAP_QUEUE = 22,
+  MAP_RINGBUF = 27
+};
+/* bpf_perf_event_output's flags: the current CPU's buffer. */
+#define BPF_F_CURRENT_CPU 0xffffffffULL
 enum { XDP_ABORTED = 0, XDP_DROP = 1, XDP_PASS = 2 };
 
 struct xdp_md {
@@ -61,8 +71,12 @@ static long (*bpf_map_update_elem)(void *map, const void *key, const void *value
 static __u64 (*bpf_ktime_get_ns)(void) = (void *)5;
 static __u32 (*bpf_get_prandom_u32)(void) = (void *)7;
 static long (*bpf_tail_call)(void *ctx, void *prog_array, __u32 index) = (void *)12;
+static long (*bpf_perf_event_output)(void *ctx, void *map, __u64 flags, void *data, __u64 size) = (void *)25;
 static long (*bpf_skb_load_bytes)(const void *skb, __u32 offset, void *to, __u32 len) = (void *)26;
 static long (*bpf_xdp_adjust_head)(struct xdp_md *xdp, int delta) = (void *)44;
+static long (*bpf_redirect_map)(void *map, __u64 key, __u64 flags) = (void *)51;
+static long (*bpf_map_push_elem)(void *map, const void *value, __u64 flags) = (void *)87;
+static long (*bpf_map_pop_elem)(void *map, void *value) = (void *)88;
 static long (*bpf_probe_read_kernel)(void *dst, __u32 size, const void *src) = (void *)113;
 static void *(*bpf_ringbuf_reserve)(void *ringbuf, __u64 size, __u64 flags) = (void *)131;
 static void (*bpf_ringbuf_submit)(void *data, __u64 flags) = (void *)132;
