@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "helpers/maps/array_map.hpp"
 #include "helpers/maps/map.hpp"
 #include "helpers/standard/standard_helpers.hpp"
 
@@ -77,9 +78,18 @@ static_assert(kHelperMix == 1 && kHelperMapLookup == 2);
 }  // namespace
 
 const Environment& kernel_environment() {
-  static const std::array<MapBinding, 1> maps = {MapBinding{
-      .handle = &array_map(), .direct_value = array_map().direct_value().data(), .value_size = 8, .writable = true}};
-  static const Environment environment{.helpers = kHelpers, .maps = maps};
+  // A plain array: the JIT may compile lookups in it inline, as the
+  // runtime's Instance allows for its array maps.
+  const auto& array = static_cast<const ArrayMap&>(array_map());
+  static const std::array<MapBinding, 1> maps = {MapBinding{.handle = &array_map(),
+                                                            .direct_value = array_map().direct_value().data(),
+                                                            .value_size = 8,
+                                                            .writable = true,
+                                                            .array_values = array.element(0, 0),
+                                                            .array_stride = array.stride(),
+                                                            .array_entries = BENCH_ARRAY_ENTRIES}};
+  static const Environment environment{
+      .helpers = kHelpers, .maps = maps, .array_lookup = &bpf_map_lookup_elem};
   return environment;
 }
 

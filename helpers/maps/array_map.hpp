@@ -31,6 +31,9 @@ class ArrayMap final : public Map {
   bool percpu() const { return definition().type == kMapPercpuArray; }
   // The value of entry `index` in `slot` (slot 0 for a plain array), or null.
   uint8_t* element(uint32_t index, uint32_t slot) const;
+  // Bytes from one entry's value to the next's (a plain array: entry i at
+  // element(0, 0) + i * stride()); fixed for the map's life.
+  uint64_t stride() const { return stride_ * copies_; }
 
  protected:
   Result<void> do_host_lookup(std::span<const uint8_t> key, std::span<uint8_t> value_out) override;
