@@ -17,7 +17,7 @@ deps:
 	@.ci/install-deps.sh build
 
 build: deps
-	@$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANDBPF_BENCH=ON >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build

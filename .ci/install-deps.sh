@@ -6,8 +6,10 @@
 # (adds the arm64 architecture to dpkg first).
 set -euo pipefail
 
+# libbenchmark-dev in every mode: `make test` builds the benchmark kernels
+# too, so their soundness test (bench/kernel_soundness_test.cpp) runs.
 need=(cmake ninja-build g++ make pkg-config ccache libfmt-dev libcli11-dev libgtest-dev
-      libgmock-dev libasmjit-dev clang-19 llvm-19 bpftool)
+      libgmock-dev libasmjit-dev clang-19 llvm-19 bpftool libbenchmark-dev)
 case "${1:-build}" in
   build|test|demo) ;;
   bench) need+=(libbenchmark-dev valgrind) ;;

@@ -18,8 +18,12 @@ namespace sandbpf::bench {
 namespace {
 
 // Kernels whose verdict is "accepted" today; a kernel leaving this set is a
-// regression (one joining it should be added).
-const std::set<std::string> kMustVerify = {"scalar_loop", "fibonacci",    "checksum",  "fnv1a",
+// regression (one joining it should be added). bubble_sort is not in it:
+// a[j + 1] at mem + 4n + 4(j + 1) needs a bound on a sum of two variables
+// (4n + 4j + 8 <= len), which the zone domain does not keep. (It once
+// seemed to verify: a stack-cell copy-on-write bug let a bound land on
+// the wrong cell; fixed, see verifier/domains/stack.cpp cell_at.)
+const std::set<std::string> kMustVerify = {"scalar_loop", "fibonacci",   "checksum",     "fnv1a",     "packet_parser",
                                            "helper_call", "subprog_call", "map_lookup"};
 
 TEST(KernelSoundness, AcceptedKernelsRunCleanInCheckedMode) {

@@ -39,11 +39,12 @@ function(sandbpf_bpf_raw_program)
   set(${B_OUT} ${bin} PARENT_SCOPE)
 endfunction()
 
-# sandbpf_bpf_objects(TARGET <target> DIR <output dir> SOURCES <file.c>... [INCLUDES dirs...])
+# sandbpf_bpf_objects(TARGET <target> DIR <output dir> SOURCES <file.c>... [INCLUDES dirs...]
+#                     [FLAGS clang flags...])
 # Compiles each SOURCE to <DIR>/<name>.o as an ELF object (-O2 -g: BTF maps,
-# line info), and adds a target <target> that builds them all.
+# line info, and FLAGS), and adds a target <target> that builds them all.
 function(sandbpf_bpf_objects)
-  cmake_parse_arguments(B "" "TARGET;DIR" "SOURCES;INCLUDES" ${ARGN})
+  cmake_parse_arguments(B "" "TARGET;DIR" "SOURCES;INCLUDES;FLAGS" ${ARGN})
   if(NOT SANDBPF_CLANG_BPF)
     message(FATAL_ERROR "clang-19 is needed to build BPF objects: run .ci/install-deps.sh")
   endif()
@@ -59,7 +60,7 @@ function(sandbpf_bpf_objects)
       OUTPUT ${obj}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${B_DIR}
       COMMAND ${SANDBPF_CLANG_BPF} -target bpf -mcpu=v4 -O2 -g -Wall -Wextra ${include_flags}
-              -MD -MF ${obj}.d -c ${src} -o ${obj}
+              ${B_FLAGS} -MD -MF ${obj}.d -c ${src} -o ${obj}
       DEPENDS ${src}
       DEPFILE ${obj}.d
       COMMENT "BPF object ${name}.o"

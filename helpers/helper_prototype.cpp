@@ -56,6 +56,7 @@ std::string_view return_kind_name(ReturnKind kind) {
     case ReturnKind::kSocketCommonOrNull: return "socket_common_or_null";
     case ReturnKind::kTcpSockOrNull: return "tcp_sock_or_null";
     case ReturnKind::kKernelObject: return "kernel_object";
+    case ReturnKind::kFirstArgument: return "first_argument";
   }
   return "unknown";
 }

@@ -64,6 +64,8 @@ enum class ReturnKind : uint8_t {
   kSocketCommonOrNull,  // a sock_common (skc_lookup_tcp), or null
   kTcpSockOrNull,       // a struct bpf_tcp_sock (bpf_tcp_sock), or null
   kKernelObject,        // a kernel pointer, never null (get_current_task_btf): Linux only
+  // ---- added with the built-in memory functions (vm/builtin_functions.hpp)
+  kFirstArgument,  // r1 as passed: memset, memcpy and memmove return their destination
 };
 
 struct HelperPrototype {
@@ -73,6 +75,11 @@ struct HelperPrototype {
   std::array<ArgKind, 5> args{};  // r1..r5; kNone after the last argument
   // For kReadableFixedMemory / kWritableFixedMemory: the byte count; 0 elsewhere.
   std::array<uint32_t, 5> arg_size{};
+  // For sized memory kinds whose size is not the next argument: the number
+  // (1-5) of the kSize / kSizeOrZero argument that holds it, which several
+  // memory arguments may share (memcpy(dst, src, n): both are n bytes).
+  // 0: the next argument, as in every Linux helper.
+  std::array<uint8_t, 5> size_from{};
   // The helper may move the packet (bpf_skb_change_head, bpf_xdp_adjust_head,
   // ...): the verifier forgets packet pointers after the call.
   bool changes_packet_data = false;
@@ -90,6 +97,11 @@ struct HelperPrototype {
   bool releases_reference = false;
 
   uint32_t arg_count() const;  // arguments before the first kNone
+  // The argument number (1-5) holding the size of sized memory argument
+  // `arg` (1-5): size_from's, or the next one.
+  unsigned size_arg_of(unsigned arg) const {
+    return size_from[arg - 1] != 0 ? size_from[arg - 1] : arg + 1;
+  }
 };
 
 // A helper as a host registers it: the prototype and, when this host has

@@ -42,16 +42,25 @@ Result<void> HelperRegistry::validate(const HelperPrototype& p) {
     if (kind == ArgKind::kNone) {
       seen_none = true;
       if (p.arg_size[i] != 0) return where("a fixed size is given for no argument");
+      if (p.size_from[i] != 0) return where("size_from is given for no argument");
       continue;
     }
     if (seen_none) return where("follows an argument of kind none (arguments must be contiguous)");
-    const ArgKind previous = i > 0 ? p.args[i - 1] : ArgKind::kNone;
-    const ArgKind next = i + 1 < p.args.size() ? p.args[i + 1] : ArgKind::kNone;
-    if ((kind == ArgKind::kSize || kind == ArgKind::kSizeOrZero) &&
-        !arg_kind_is_sized_memory(previous))
-      return where("a size must follow a memory argument");
-    if (arg_kind_is_sized_memory(kind) && next != ArgKind::kSize && next != ArgKind::kSizeOrZero)
+    const auto is_size = [](ArgKind k) { return k == ArgKind::kSize || k == ArgKind::kSizeOrZero; };
+    if (is_size(kind)) {
+      // The size of the memory argument before it, or of those that name it.
+      bool sizes_memory = i > 0 && arg_kind_is_sized_memory(p.args[i - 1]) && p.size_from[i - 1] == 0;
+      for (size_t j = 0; j < p.args.size(); ++j)
+        sizes_memory = sizes_memory || (arg_kind_is_sized_memory(p.args[j]) && p.size_from[j] == i + 1);
+      if (!sizes_memory) return where("a size must follow a memory argument");
+    }
+    if (p.size_from[i] != 0) {
+      if (!arg_kind_is_sized_memory(kind)) return where("size_from is only for sized memory arguments");
+      if (p.size_from[i] > p.args.size() || p.size_from[i] == i + 1 || !is_size(p.args[p.size_from[i] - 1]))
+        return where(fmt::format("size_from names argument {}, which is not a size", p.size_from[i]));
+    } else if (arg_kind_is_sized_memory(kind) && !(i + 1 < p.args.size() && is_size(p.args[i + 1]))) {
       return where("a memory argument must be followed by its size");
+    }
     if (arg_kind_needs_map(kind) && !seen_map) return where("needs a map argument before it");
     const bool fixed =
         kind == ArgKind::kReadableFixedMemory || kind == ArgKind::kWritableFixedMemory;
@@ -75,6 +84,8 @@ Result<void> HelperRegistry::validate(const HelperPrototype& p) {
     return bad_prototype(p, "returns a map value but takes no map argument");
   if (p.returns == ReturnKind::kRingbufRecordOrNull && !seen_alloc_size)
     return bad_prototype(p, "returns a record but takes no alloc_size argument giving its size");
+  if (p.returns == ReturnKind::kFirstArgument && p.args[0] == ArgKind::kNone)
+    return bad_prototype(p, "returns its first argument but takes none");
   if (p.acquires_reference && !is_pointer_return(p.returns))
     return bad_prototype(p, "acquires a reference but returns no pointer");
   if (p.releases_reference) {

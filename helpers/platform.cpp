@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "helpers/standard/builtin_functions.hpp"
+#include "vm/builtin_functions.hpp"
+
 namespace sandbpf {
 namespace {
 
@@ -67,6 +70,9 @@ bool section_matches_prefix(std::string_view section, std::string_view prefix) {
 }
 
 bool ProgramType::may_call_helper(uint32_t id) const {
+  // The built-in memory functions are the C library's, part of the program
+  // rather than a service of the kernel: every program type has them.
+  if (!builtin_function_name(id).empty()) return true;
   return helpers.empty() || std::binary_search(helpers.begin(), helpers.end(), id);
 }
 
@@ -191,7 +197,11 @@ Result<void> validate_program_type(const ProgramType& type) {
 // ---- Platform
 
 Platform::Platform(std::string name, TerminationPolicy default_termination)
-    : name_(std::move(name)), termination_(default_termination) {}
+    : name_(std::move(name)), termination_(default_termination) {
+  // Compilers call memset, memcpy, memmove and memcmp whatever the host, so
+  // every platform has them (vm/builtin_functions.hpp).
+  add_builtin_functions(helpers_);
+}
 
 std::unique_ptr<Platform> Platform::make(std::string_view name) {
   if (name == "generic") return make_generic();

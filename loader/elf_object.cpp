@@ -26,6 +26,7 @@
 #include "loader/elf/elf_file.hpp"
 #include "loader/elf/maps.hpp"
 #include "loader/object.hpp"
+#include "vm/builtin_functions.hpp"
 
 namespace sandbpf {
 namespace {
@@ -55,8 +56,10 @@ struct Function {
 
 // What one relocation in code resolves to.
 struct Resolution {
-  enum class Kind { kMap, kMapValue, kFunctionAddress, kCall, kIgnored, kError } kind = Kind::kError;
+  enum class Kind { kMap, kMapValue, kFunctionAddress, kCall, kBuiltin, kIgnored, kError } kind =
+      Kind::kError;
   uint32_t map = 0;
+  uint32_t builtin = 0;          // kBuiltin: the helper id (vm/builtin_functions.hpp)
   uint64_t value_offset = 0;     // kMapValue
   uint32_t target_section = 0;   // kFunctionAddress, kCall: CodeSection index
   uint64_t target_slot = 0;
@@ -273,10 +276,19 @@ class Linker {
                                  "to a call of a function (call with src 1)",
                                  insn.opcode, static_cast<int>(insn.src)));
       if (!target) {
+        // memset and friends, which clang calls when it does not expand them
+        // inline, are sandbpf's built-ins rather than code of the object.
+        if (symbol.shndx == elf::kShnUndef && symbol.type != elf::kSttSection)
+          if (const auto id = builtin_function_id(symbol.name)) {
+            res.kind = Resolution::Kind::kBuiltin;
+            res.builtin = *id;
+            return res;
+          }
         if (symbol.shndx == elf::kShnUndef)
           return error(fmt::format("calls {}, which the object does not define (an external "
-                                   "function, which sandbpf cannot resolve)",
-                                   symbol_label(symbol)));
+                                   "function, which sandbpf cannot resolve; of the C library it "
+                                   "has {})",
+                                   symbol_label(symbol), builtin_function_list()));
         return error(fmt::format("calls {}, which is in no section", symbol_label(symbol)));
       }
       auto it = section_code_.find(*target);
@@ -313,6 +325,9 @@ class Linker {
         return fmt::format("function address {}", function_label(res.target_section, res.target_slot));
       case Resolution::Kind::kCall:
         return fmt::format("call {}", function_label(res.target_section, res.target_slot));
+      case Resolution::Kind::kBuiltin:
+        return fmt::format("built-in {} (helper {})", builtin_function_name(res.builtin),
+                           res.builtin);
       case Resolution::Kind::kIgnored:
         return "ignored (R_BPF_NONE)";
       case Resolution::Kind::kError:
@@ -579,6 +594,9 @@ class Linker {
         if (insn.opcode == kOpCall && insn.src == kCallLocal) {
           if (res != nullptr && res->kind == Resolution::Kind::kCall) {
             call_target(at, res->target_section, res->target_slot);
+          } else if (res != nullptr && res->kind == Resolution::Kind::kBuiltin) {
+            insn.src = kCallHelper;
+            insn.imm = static_cast<int32_t>(res->builtin);
           } else {
             const int64_t target = static_cast<int64_t>(s) + insn.imm + 1;
             if (target < 0 || static_cast<uint64_t>(target) >= code.insns.size()) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "loader/disassembler.hpp"
+#include "vm/builtin_functions.hpp"
 #include "tools/commands.hpp"
 #include "tools/diagnostics.hpp"
 #include "tools/program_input.hpp"
@@ -48,7 +49,14 @@ void print_program(const ObjectProgram& program) {
     const bool wide = is_lddw(insns[pc]) && pc + 1 < insns.size();
     const std::string text =
         disassemble_insn(insns[pc], wide ? std::optional<Insn>(insns[pc + 1]) : std::nullopt);
-    fmt::print("{:4}: {}\n", pc, text);
+    // The loader turned calls of memset & co. into calls of built-in
+    // helpers (vm/builtin_functions.hpp): say which, as the source did.
+    const Insn& insn = insns[pc];
+    const bool helper_call = insn.opcode == (kClassJmp | kJmpCall) && insn.src == kCallHelper;
+    const std::string_view builtin =
+        helper_call ? builtin_function_name(static_cast<uint32_t>(insn.imm)) : std::string_view();
+    if (!builtin.empty()) fmt::print("{:4}: {}  # {}\n", pc, text, builtin);
+    else fmt::print("{:4}: {}\n", pc, text);
     pc += wide && text.rfind(".word", 0) != 0 ? 2 : 1;
   }
 }

@@ -109,7 +109,7 @@ std::string path_to(const Cfg& cfg, const Fixpoint& fp, uint32_t target) {
     const uint32_t u = queue.front();
     queue.pop_front();
     if (u == target) break;
-    if (fp.post(u).is_bottom()) continue;
+    if (!fp.reached(u)) continue;
     for (uint32_t e : cfg.nodes()[u].out) {
       const uint32_t v = cfg.edges()[e].to;
       if (parent[v] != UINT32_MAX) continue;
@@ -168,7 +168,37 @@ VerifyResult analyze_detailed_impl(const AnalysisConfig& config, std::vector<Sta
   Fixpoint fixpoint(cfg, wto, transfer, entry_state(config, transfer.stack_size()), proved);
   const auto deadline = start + config.options.time_limit;
   const uint64_t max_visits = 200 * cfg.nodes().size() + 100000;
-  if (!fixpoint.solve(max_visits, deadline)) {
+
+  // The checking pass: every node once, from its final states, reporting.
+  // Without tracing it runs inside the fixpoint, each node as soon as its
+  // states are final, so that the fixpoint can drop states nothing needs
+  // any more (one state set per node would be most of the memory). A
+  // trace names a path through the whole graph's states, so tracing
+  // checks after the fixpoint, with every node's states kept.
+  uint32_t current = 0;
+  if (config.options.trace) {
+    collector.set_trace([&]() {
+      return fmt::format("state before the instruction:\n{}{}", transfer.trace_state().to_string(),
+                         path_to(cfg, fixpoint, current));
+    });
+  }
+  SpeculationLimits speculation(program);
+  CallMapArguments call_maps(program, config.maps);
+  transfer.set_checker(&collector, config.options.trace,
+                       [before, &speculation, &call_maps](uint32_t pc, const State& s) {
+    speculation.observe(pc, s);
+    call_maps.observe(pc, s);
+    if (before == nullptr || pc >= before->size()) return;
+    State& slot = (*before)[pc];
+    if (slot.is_bottom()) slot = s;
+    else if (slot.depth() == s.depth()) slot = State::join(slot, s);
+  });
+  const size_t problems = result.errors.size();
+  const bool solved = fixpoint.solve(max_visits, deadline, /*check=*/!config.options.trace);
+  if (!solved) {
+    // What the checks of the final part reported stands for nothing when
+    // the rest did not converge: only the structural problems and this.
+    result.errors.erase(result.errors.begin() + static_cast<std::ptrdiff_t>(problems), result.errors.end());
     collector.add(0,
                   fixpoint.timed_out()
                       ? fmt::format("verification did not finish within the time limit ({} ms)",
@@ -179,41 +209,12 @@ VerifyResult analyze_detailed_impl(const AnalysisConfig& config, std::vector<Sta
     result.time = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     return result;
   }
-
-  // The checking pass: every node once, from the final states, reporting.
-  uint32_t current = 0;
   if (config.options.trace) {
-    collector.set_trace([&]() {
-      return fmt::format("state before the instruction:\n{}{}", transfer.trace_state().to_string(),
-                         path_to(cfg, fixpoint, current));
-    });
-  }
-  transfer.set_reporter(&collector, config.options.trace);
-  SpeculationLimits speculation(program);
-  CallMapArguments call_maps(program, config.maps);
-  transfer.set_observer([before, &speculation, &call_maps](uint32_t pc, const State& s) {
-    speculation.observe(pc, s);
-    call_maps.observe(pc, s);
-    if (before == nullptr || pc >= before->size()) return;
-    State& slot = (*before)[pc];
-    if (slot.is_bottom()) slot = s;
-    else if (slot.depth() == s.depth()) slot = State::join(slot, s);
-  });
-  for (uint32_t n : wto.order) {
-    current = n;
-    const StateSet pre = fixpoint.pre(n);
-    for (const State& part : pre.parts()) {
-      State s = part;
-      transfer.node(s, cfg.nodes()[n]);
-      if (s.is_bottom()) continue;
-      for (uint32_t e : cfg.nodes()[n].out) {
-        State t = s;
-        transfer.edge(t, cfg.edges()[e]);
-      }
+    for (uint32_t n : wto.order) {
+      current = n;
+      fixpoint.check(n, fixpoint.pre(n));
     }
   }
-  transfer.set_reporter(nullptr);
-  transfer.set_observer(nullptr);
 
   // Termination: every loop's counter bounded, and the path length.
   if (proved) {
@@ -246,7 +247,7 @@ VerifyResult analyze_detailed_impl(const AnalysisConfig& config, std::vector<Sta
           total += size * mult * factor + cost(i + 1, wto.end[i], mult * factor);
           i = wto.end[i];
         } else {
-          if (!fixpoint.post(n).is_bottom()) total += size * mult;
+          if (fixpoint.reached(n)) total += size * mult;
           ++i;
         }
       }

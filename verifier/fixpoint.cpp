@@ -15,6 +15,9 @@ Fixpoint::Fixpoint(const Cfg& cfg, const Wto& wto, Transfer& transfer, State ent
   const size_t n = cfg.nodes().size();
   post_.resize(n);
   head_pre_.resize(n);
+  reached_.assign(n, 0);
+  pending_.resize(n);
+  for (size_t i = 0; i < n; ++i) pending_[i] = static_cast<uint32_t>(cfg.nodes()[i].out.size());
   loop_id_.assign(n, -1);
   int next = 0;
   for (size_t i = 0; i < wto.order.size(); ++i) {
@@ -69,13 +72,17 @@ StateSet Fixpoint::compute_pre(uint32_t n) const {
   return result;
 }
 
-void Fixpoint::process(uint32_t n, const StateSet& pre) {
+void Fixpoint::count_visit() {
   ++visits_;
   if (visits_ > max_visits_) gave_up_ = true;
   if ((visits_ & 1023) == 0 && std::chrono::steady_clock::now() > deadline_) {
     gave_up_ = true;
     timed_out_ = true;
   }
+}
+
+void Fixpoint::process(uint32_t n, const StateSet& pre) {
+  count_visit();
   StateSet out;
   for (const State& part : pre.parts()) {
     State s = part;
@@ -137,11 +144,65 @@ void Fixpoint::solve_component(size_t position) {
   head_pre_[h] = pre;
 }
 
-bool Fixpoint::solve(uint64_t max_node_visits, std::chrono::steady_clock::time_point deadline) {
+bool Fixpoint::solve(uint64_t max_node_visits, std::chrono::steady_clock::time_point deadline, bool check) {
   max_visits_ = max_node_visits;
   deadline_ = deadline;
-  solve_range(0, wto_.order.size());
+  if (!check) {
+    solve_range(0, wto_.order.size());
+    for (uint32_t n : wto_.order) reached_[n] = !post_[n].is_bottom();
+    return !gave_up_;
+  }
+  // The outermost level by hand: what it finishes is final.
+  for (size_t i = 0; i < wto_.order.size() && !gave_up_;) {
+    if (!wto_.is_head[i]) {
+      // Outside every loop the first transfer is the final one: it checks.
+      const uint32_t n = wto_.order[i];
+      count_visit();
+      StateSet out = this->check(n, compute_pre(n));
+      out.shrink_to_fit();
+      post_[n] = std::move(out);
+      check_final(i, i + 1, /*checked=*/true);
+      ++i;
+      continue;
+    }
+    solve_component(i);
+    if (gave_up_) break;
+    check_final(i, wto_.end[i], /*checked=*/false);
+    i = wto_.end[i];
+  }
   return !gave_up_;
+}
+
+StateSet Fixpoint::check(uint32_t n, const StateSet& pre) {
+  StateSet out;
+  transfer_.checking(true);
+  for (const State& part : pre.parts()) {
+    State s = part;
+    transfer_.node(s, cfg_.nodes()[n]);
+    if (s.is_bottom()) continue;
+    for (uint32_t e : cfg_.nodes()[n].out) {
+      State t = s;
+      transfer_.edge(t, cfg_.edges()[e]);
+    }
+    out.add(std::move(s));
+  }
+  transfer_.checking(false);
+  return out;
+}
+
+void Fixpoint::check_final(size_t begin, size_t end, bool checked) {
+  // Every node's reachability first: releasing a predecessor below may
+  // drop a later node's states of this loop (a latch whose only successor
+  // is the head, checked first).
+  for (size_t i = begin; i < end; ++i) reached_[wto_.order[i]] = !post_[wto_.order[i]].is_bottom();
+  for (size_t i = begin; i < end; ++i) {
+    const uint32_t n = wto_.order[i];
+    if (!checked) check(n, pre(n));
+    for (uint32_t eid : cfg_.nodes()[n].in) {
+      const uint32_t from = cfg_.edges()[eid].from;
+      if (--pending_[from] == 0) post_[from] = StateSet();
+    }
+  }
 }
 
 StateSet Fixpoint::pre(uint32_t n) const {

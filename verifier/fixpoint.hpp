@@ -24,12 +24,27 @@ class Fixpoint {
   Fixpoint(const Cfg& cfg, const Wto& wto, Transfer& transfer, State entry, bool count_loops);
 
   // Runs to a fixpoint. False when it gave up (too many iterations).
-  bool solve(uint64_t max_node_visits, std::chrono::steady_clock::time_point deadline);
+  // With `check`, it also does the checking pass: each node once, from its
+  // final states, with the transfer's checker on (Transfer::checking), in
+  // the weak topological order and as soon as the states are final (a
+  // node outside every loop when it is processed, which then is its only
+  // transfer; a loop's nodes once the outermost loop is stable). A node's
+  // post-states are then dropped once every successor is checked, since
+  // nothing reads them afterwards: only the states still needed stay in
+  // memory, not a state set per node (post() and pre() then answer only
+  // for what is kept; reached() for every node).
+  bool solve(uint64_t max_node_visits, std::chrono::steady_clock::time_point deadline, bool check = false);
+  // The checking pass's work on node n from its final pre-states: its
+  // transfer, then each out-edge's (an edge checks too), with the checker
+  // on. Returns the post-states.
+  StateSet check(uint32_t n, const StateSet& pre);
   bool timed_out() const { return timed_out_; }
 
   // The states before node n (for the checking pass), from final states.
   StateSet pre(uint32_t n) const;
   const StateSet& post(uint32_t n) const { return post_[n]; }
+  // Some state reached the end of node n (kept after its states are released).
+  bool reached(uint32_t n) const { return reached_[n] != 0; }
   // The loop counter of a head (its pre-state's), top when none.
   Interval loop_bound(uint32_t head) const;
   bool is_callback_loop(uint32_t head) const;
@@ -41,6 +56,12 @@ class Fixpoint {
   void solve_component(size_t position);
   void process(uint32_t n, const StateSet& pre);
   StateSet compute_pre(uint32_t n) const;
+  // Counts a node visit; gives up past the limit or the deadline.
+  void count_visit();
+  // Checks the final nodes at positions [begin, end) (unless `checked`: a
+  // vertex outside loops, checked as it was processed) and releases the
+  // post-states no later node needs.
+  void check_final(size_t begin, size_t end, bool checked);
 
   const Cfg& cfg_;
   const Wto& wto_;
@@ -49,6 +70,10 @@ class Fixpoint {
   bool count_loops_;
   std::vector<StateSet> post_;
   std::vector<StateSet> head_pre_;
+  std::vector<uint8_t> reached_;  // per node, set when it becomes final
+  // Per node: successors (out-edges) not yet handed over; its post-states
+  // are released at zero.
+  std::vector<uint32_t> pending_;
   std::vector<int> loop_id_;  // per node: its loop counter's index, -1 if not a head
   uint64_t visits_ = 0;
   uint64_t max_visits_ = 0;

@@ -142,12 +142,12 @@ void Transfer::node(State& s, const CfgNode& n) {
   for (uint32_t pc = n.first; pc <= n.last && !s.is_bottom(); pc = next_pc(p, pc)) {
     if (reporter_ && trace_) trace_state_ = s;
     if (reporter_) reporter_->reached(pc);
-    if (observer_) observer_(pc, s);
+    if (observing_) observer_(pc, s);
     if (pc != n.last) {
       const uint32_t next = next_pc(p, pc);
       if (next <= n.last && extension_idiom(s, pc)) {
         if (reporter_) reporter_->reached(next);
-        if (observer_) observer_(next, s);
+        if (observing_) observer_(next, s);
         if (next == n.last) break;
         pc = next;
         continue;

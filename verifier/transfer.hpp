@@ -41,13 +41,19 @@ class Transfer {
  public:
   Transfer(const AnalysisConfig& config, const Cfg& cfg, SideFacts& side);
 
-  // When set, failures are reported; the fixpoint runs without.
-  void set_reporter(Reporter* reporter, bool trace = false) {
-    reporter_ = reporter;
+  // The checking pass's reporter (failures, accesses, reached
+  // instructions) and observer (the state before each instruction). They
+  // act only while checking(true): the fixpoint checks each node as soon
+  // as its states are final, between transfers that must not report.
+  void set_checker(Reporter* reporter, bool trace, std::function<void(uint32_t, const State&)> observer) {
+    checker_ = reporter;
     trace_ = trace;
+    observer_ = std::move(observer);
   }
-  // Called with the state before each instruction during the checking pass.
-  void set_observer(std::function<void(uint32_t, const State&)> observer) { observer_ = std::move(observer); }
+  void checking(bool on) {
+    reporter_ = on ? checker_ : nullptr;
+    observing_ = on && observer_;
+  }
   // With tracing: the state before the instruction being checked.
   const State& trace_state() const { return trace_state_; }
 
@@ -136,8 +142,10 @@ class Transfer {
   const AnalysisConfig& config_;
   const Cfg& cfg_;
   SideFacts& side_;
-  Reporter* reporter_ = nullptr;
+  Reporter* reporter_ = nullptr;  // the checker while checking, else null
+  Reporter* checker_ = nullptr;
   bool trace_ = false;
+  bool observing_ = false;
   std::function<void(uint32_t, const State&)> observer_;
   State trace_state_;
   uint32_t current_context_ = 0;

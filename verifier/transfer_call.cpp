@@ -132,9 +132,10 @@ void Transfer::check_helper_args(State& s, uint32_t pc, const HelperPrototype& p
       case ArgKind::kReadableMemoryOrNull:
       case ArgKind::kWritableMemory:
       case ArgKind::kWritableMemoryOrNull: {
-        const RegValue size = a + 1 < 5 ? s.reg(reg + 1) : RegValue::constant(0);
+        const unsigned size_reg = proto.size_arg_of(reg);
+        const RegValue size = size_reg <= 5 ? s.reg(size_reg) : RegValue::constant(0);
         if (!size.is_number()) {
-          fail(pc, fmt::format("r{} (the size for r{} of {}) must be a number", reg + 1, reg, proto.name));
+          fail(pc, fmt::format("r{} (the size for r{} of {}) must be a number", size_reg, reg, proto.name));
           break;
         }
         const bool or_null = kind == ArgKind::kReadableMemoryOrNull || kind == ArgKind::kWritableMemoryOrNull;
@@ -290,6 +291,10 @@ void Transfer::helper_result(State& s, uint32_t pc, const HelperPrototype& proto
   };
   switch (proto.returns) {
     case ReturnKind::kInteger: r0 = RegValue::number(Scalar::top()); break;
+    case ReturnKind::kFirstArgument:
+      // The same value, but not the same variable: r1 is clobbered below.
+      r0 = s.reg(1);
+      break;
     case ReturnKind::kVoid: r0 = RegValue::uninit(); break;
     case ReturnKind::kMapValueOrNull: {
       MapSet from;

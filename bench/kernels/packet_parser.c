@@ -5,8 +5,21 @@
  * classified as a firewall-style parser would: Ethernet type (with 802.1Q /
  * 802.1ad tags), IPv4 (version, header length, fragments, TTL) or IPv6,
  * then TCP flags and well-known ports, UDP ports, ICMP types. Every read is
- * checked against the record's length first, as a verifier would require.
- * Returns the classification folded into one 64-bit value. */
+ * checked against the record's end first, as a verifier requires.
+ * Returns the classification folded into one 64-bit value.
+ *
+ * Written for a verifier, as BPF code is: headers are located by their
+ * offset in mem (l3, l4), and each check compares the offset of a header's
+ * end with `off`, the record's end, which is checked against len once per
+ * record. The natural form checks lengths within the frame (plen < l4 + 20)
+ * and reads pkt[l4 + k] with pkt = mem + off + 2: the read is within len
+ * only because off + 2 + plen <= len and l4 + k < plen, a bound on a sum of
+ * two variables (the frame's start and the header's offset in it), which
+ * sandbpf's zone (difference-bound) domain cannot keep, nor can PREVAIL's
+ * or the Linux verifier's. Offsets from mem turn every bound into a
+ * difference of two variables (l4 - off, off - len). The comparisons are
+ * the same in number and outcome (l3 + 20 > off is plen < l3 - pkt + 20),
+ * so the work and the result are the natural form's. */
 #include "kernel.h"
 
 #define ETH_P_IP 0x0800
@@ -26,41 +39,43 @@ BENCH_KERNEL(packet_parser) {
 
   while (off + 2 <= len) {
     uint64_t plen = (uint64_t)mem[off] | ((uint64_t)mem[off + 1] << 8);
-    const uint8_t *pkt = mem + off + 2;
-    off += 2 + plen;
+    const uint64_t pkt = off + 2; /* the frame's first byte */
+    off = pkt + plen;             /* the record's end, the next record */
     if (off > len)
       break;
+    /* From here `off` is the frame's end, within mem: every read below is
+     * checked against it (pkt + 14 > off is plen < 14). */
 
-    if (plen < 14) {
+    if (pkt + 14 > off) {
       truncated++;
       continue;
     }
-    uint64_t type = be16(pkt + 12);
-    uint64_t l3 = 14;
+    uint64_t type = be16(mem + pkt + 12);
+    uint64_t l3 = pkt + 14;
     if (type == ETH_P_8021Q || type == ETH_P_8021AD) {
-      if (plen < 18) {
+      if (pkt + 18 > off) {
         truncated++;
         continue;
       }
-      flow += be16(pkt + 14) & 0x0fff; /* VLAN id */
-      type = be16(pkt + 16);
-      l3 = 18;
+      flow += be16(mem + pkt + 14) & 0x0fff; /* VLAN id */
+      type = be16(mem + pkt + 16);
+      l3 = pkt + 18;
     }
 
     uint64_t proto;
     uint64_t l4;
     if (type == ETH_P_IP) {
-      if (plen < l3 + 20) {
+      if (l3 + 20 > off) {
         truncated++;
         continue;
       }
-      const uint8_t *ip = pkt + l3;
+      const uint8_t *ip = mem + l3;
       if ((ip[0] >> 4) != 4) {
         other++;
         continue;
       }
       uint64_t ihl = (uint64_t)(ip[0] & 0x0f) * 4;
-      if (ihl < 20 || plen < l3 + ihl) {
+      if (ihl < 20 || l3 + ihl > off) {
         truncated++;
         continue;
       }
@@ -76,11 +91,11 @@ BENCH_KERNEL(packet_parser) {
       flow ^= (be16(ip + 12) << 48) ^ (be16(ip + 14) << 32) ^ (be16(ip + 16) << 16) ^ be16(ip + 18);
       l4 = l3 + ihl;
     } else if (type == ETH_P_IPV6) {
-      if (plen < l3 + 40) {
+      if (l3 + 40 > off) {
         truncated++;
         continue;
       }
-      const uint8_t *ip6 = pkt + l3;
+      const uint8_t *ip6 = mem + l3;
       if ((ip6[0] >> 4) != 6) {
         other++;
         continue;
@@ -101,11 +116,11 @@ BENCH_KERNEL(packet_parser) {
     }
 
     if (proto == 6) { /* TCP */
-      if (plen < l4 + 20) {
+      if (l4 + 20 > off) {
         truncated++;
         continue;
       }
-      const uint8_t *tcp = pkt + l4;
+      const uint8_t *tcp = mem + l4;
       uint64_t dport = be16(tcp + 2);
       uint64_t flags = tcp[13];
       if (flags & 0x04)
@@ -118,11 +133,11 @@ BENCH_KERNEL(packet_parser) {
         ssh++;
       flow += be16(tcp) * 3 + dport;
     } else if (proto == 17) { /* UDP */
-      if (plen < l4 + 8) {
+      if (l4 + 8 > off) {
         truncated++;
         continue;
       }
-      const uint8_t *udp = pkt + l4;
+      const uint8_t *udp = mem + l4;
       uint64_t dport = be16(udp + 2);
       if (dport == 53)
         dns++;
@@ -132,11 +147,11 @@ BENCH_KERNEL(packet_parser) {
         tunnel++;
       flow += be16(udp) * 5 + dport;
     } else if (proto == 1 || proto == 58) { /* ICMP, ICMPv6 */
-      if (plen < l4 + 4) {
+      if (l4 + 4 > off) {
         truncated++;
         continue;
       }
-      uint64_t icmp_type = pkt[l4];
+      uint64_t icmp_type = mem[l4];
       if (icmp_type == 8 || icmp_type == 0 || icmp_type == 128 || icmp_type == 129)
         icmp_echo++;
       else

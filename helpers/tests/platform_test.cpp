@@ -7,6 +7,7 @@
 #include "helpers/generic/generic_platform.hpp"
 #include "helpers/linux/linux_platform.hpp"
 #include "helpers/standard/standard_helpers.hpp"
+#include "vm/builtin_functions.hpp"
 #include "vm/map_definition.hpp"
 
 namespace sandbpf {
@@ -42,7 +43,8 @@ TEST(GenericPlatform, MemoryAndLengthBudgetAndNoHelpers) {
   ASSERT_NE(type, nullptr);
   EXPECT_EQ(type->entry, EntryConvention::kMemoryAndLength);
   EXPECT_TRUE(type->legacy_packet_access);
-  EXPECT_EQ(platform->helpers().size(), 0u);
+  // No helpers but the built-in memory functions (vm/builtin_functions.hpp).
+  EXPECT_EQ(platform->helpers().size(), std::size(kBuiltinFunctionNames));
   EXPECT_FALSE(platform->stack().whole_chain.has_value());
   EXPECT_EQ(platform->stack().per_frame, 512u);
   EXPECT_TRUE(platform->map_type_allowed(kMapHash));
@@ -54,14 +56,47 @@ TEST(GenericPlatform, HostsAddStandardHelpersByIdOrAll) {
   auto platform = Platform::make_generic();
   const uint32_t wanted[] = {5, 181};
   ASSERT_TRUE(add_standard_helpers(platform->helpers(), wanted));
-  EXPECT_EQ(platform->helpers().size(), 2u);
+  EXPECT_EQ(platform->helpers().size(), 2u + std::size(kBuiltinFunctionNames));
   EXPECT_EQ(platform->helpers().find("bpf_loop")->function, &bpf_loop);
   const uint32_t unknown[] = {113};  // probe_read_kernel: no implementation
   auto refused = add_standard_helpers(platform->helpers(), unknown);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().message, "helper 113: sandbpf has no standard implementation of it");
   ASSERT_TRUE(add_standard_helpers(platform->helpers()));
-  EXPECT_EQ(platform->helpers().size(), standard_helpers().size());
+  EXPECT_EQ(platform->helpers().size(),
+            standard_helpers().size() + std::size(kBuiltinFunctionNames));
+}
+
+// Compilers call memset & co. whatever the platform: each platform, even
+// one a host builds from nothing, has them with an implementation, and
+// every Linux program type may call them (the kernel's per-type helper
+// lists do not name them).
+TEST(Platform, EveryPlatformHasTheBuiltinMemoryFunctions) {
+  std::vector<std::unique_ptr<Platform>> platforms;
+  platforms.push_back(Platform::make_generic());
+  platforms.push_back(Platform::make_linux());
+  platforms.push_back(std::make_unique<Platform>("host", TerminationPolicy::kNone));
+  for (const auto& platform : platforms) {
+    for (const BuiltinFunctionName& builtin : kBuiltinFunctionNames) {
+      const HelperDefinition* found = platform->helpers().find(builtin.id);
+      ASSERT_NE(found, nullptr) << platform->name() << " " << builtin.name;
+      EXPECT_EQ(found->prototype.name, builtin.name);
+      EXPECT_NE(found->function, nullptr);
+      EXPECT_TRUE(HelperRegistry::validate(found->prototype)) << builtin.name;
+    }
+  }
+  const HelperPrototype& memcpy_proto = platforms[0]->helpers().find("memcpy")->prototype;
+  EXPECT_EQ(memcpy_proto.args[0], ArgKind::kWritableMemory);
+  EXPECT_EQ(memcpy_proto.args[1], ArgKind::kReadableMemory);
+  EXPECT_EQ(memcpy_proto.size_arg_of(1), 3u);
+  EXPECT_EQ(memcpy_proto.size_arg_of(2), 3u);
+  EXPECT_EQ(memcpy_proto.returns, ReturnKind::kFirstArgument);
+  const ProgramType* xdp = platforms[1]->find_program_type("xdp");
+  ASSERT_NE(xdp, nullptr);
+  ASSERT_FALSE(xdp->helpers.empty());
+  EXPECT_TRUE(xdp->may_call_helper(kBuiltinMemset));
+  EXPECT_TRUE(xdp->may_call_helper(kBuiltinMemcmp));
+  EXPECT_FALSE(xdp->may_call_helper(kBuiltinMemset - 1));
 }
 
 TEST(Platform, MakeByName) {
@@ -361,7 +396,10 @@ TEST(LinuxHelpers, StandardImplementationsAreAttached) {
     EXPECT_EQ(platform->helpers().find(helper.id)->function, helper.function) << helper.id;
   }
   const auto table = platform->helpers().function_table();
-  ASSERT_EQ(table.size(), 212u);
+  // Linux's ids end at 211; the built-ins' (1024-1028) make the table longer.
+  ASSERT_EQ(table.size(), size_t{kBuiltinBcmp} + 1);
+  EXPECT_EQ(table[211 + 1], nullptr);
+  EXPECT_NE(table[kBuiltinMemset], nullptr);
   EXPECT_EQ(table[181], &bpf_loop);
   EXPECT_EQ(table[5], &bpf_ktime_get_ns);
   EXPECT_EQ(table[113], nullptr);

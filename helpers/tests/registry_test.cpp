@@ -108,6 +108,40 @@ TEST(HelperRegistry, ASizeMustFollowMemoryAndMemoryMustHaveASize) {
       HelperRegistry::validate(prototype(1, "f", {A::kContext, A::kReadableMemory, A::kSize})));
 }
 
+// memcpy(dest, src, n): two memory arguments sized by one later argument.
+TEST(HelperRegistry, SizeFromNamesTheSizeArgumentOfMemoryArguments) {
+  using A = ArgKind;
+  HelperPrototype copy = prototype(1, "f", {A::kWritableMemory, A::kReadableMemory, A::kSizeOrZero});
+  EXPECT_EQ(error_of(copy),
+            "helper 1 (f): argument 1 (writable_memory): a memory argument must be followed by its "
+            "size");
+  copy.size_from = {3, 3, 0, 0, 0};
+  EXPECT_TRUE(HelperRegistry::validate(copy));
+  EXPECT_EQ(copy.size_arg_of(1), 3u);
+  EXPECT_EQ(copy.size_arg_of(2), 3u);
+  HelperPrototype set = prototype(1, "f", {A::kWritableMemory, A::kScalar, A::kSize});
+  set.size_from = {3, 0, 0, 0, 0};
+  EXPECT_TRUE(HelperRegistry::validate(set));
+  set.size_from = {2, 0, 0, 0, 0};
+  EXPECT_EQ(error_of(set),
+            "helper 1 (f): argument 1 (writable_memory): size_from names argument 2, which is not a "
+            "size");
+  set.size_from = {1, 0, 0, 0, 0};
+  EXPECT_NE(error_of(set), "");
+  set.size_from = {6, 0, 0, 0, 0};
+  EXPECT_NE(error_of(set), "");
+  set.size_from = {3, 3, 0, 0, 0};
+  EXPECT_EQ(error_of(set),
+            "helper 1 (f): argument 2 (scalar): size_from is only for sized memory arguments");
+  // A size nothing refers to.
+  HelperPrototype orphan = prototype(1, "f", {A::kScalar, A::kReadableMemory, A::kSize, A::kSize});
+  orphan.size_from = {0, 4, 0, 0, 0};
+  EXPECT_EQ(error_of(orphan), "helper 1 (f): argument 3 (size): a size must follow a memory argument");
+  HelperPrototype returns_first = prototype(1, "f");
+  returns_first.returns = ReturnKind::kFirstArgument;
+  EXPECT_EQ(error_of(returns_first), "helper 1 (f): returns its first argument but takes none");
+}
+
 TEST(HelperRegistry, MapArgumentsNeedAMapBeforeThem) {
   using A = ArgKind;
   EXPECT_EQ(error_of(prototype(1, "f", {A::kMapKey, A::kMapPointer})),

@@ -946,7 +946,7 @@ std::vector<std::string> objdump_all(const std::vector<std::vector<uint8_t>>& sn
   return texts;
 }
 
-bool have_objdump() { return std::filesystem::exists(kObjdump); }
+bool have_objdump() { return kObjdumpCanRun && std::filesystem::exists(kObjdump); }
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))

@@ -381,6 +381,8 @@ uintptr_t call_target(std::span<const uint8_t> code, size_t at) {
   return reinterpret_cast<uintptr_t>(code.data() + at + 5) + static_cast<uintptr_t>(static_cast<intptr_t>(rel32));
 }
 // mov [state.frame], rbp (5 bytes); mov r9, [state.context] (5); call.
+// (The Windows ABI moves r1-r5 into rcx/rdx/r8/r9 and the stack first, so
+// there the call is found by its target instead.)
 constexpr size_t kCallAfter = 10;
 #else
 // Where the `bl` at `at` goes, or 0 when the word there is not a bl.
@@ -416,10 +418,13 @@ TEST(jit, HelpersKnownAtCompileTimeAreCalledDirectly) {
     EXPECT_EQ(jit->call_sites(), mode == ExecMode::kFast ? 1u : 2u);  // + the access check
     EXPECT_EQ(jit->direct_call_sites(), jit->call_sites());
     const size_t at = jit->instruction_offsets()[2];
+    const auto helper = reinterpret_cast<uintptr_t>(&add_helper);
     size_t call = at;
-    while (call < jit->instruction_offsets()[3] && call_target(jit->code(), call) == 0) ++call;
+    while (call < jit->instruction_offsets()[3] && call_target(jit->code(), call) != helper) ++call;
+    EXPECT_LT(call, jit->instruction_offsets()[3]) << "no direct call to the helper in the call's code";
+#if !defined(_WIN32)
     EXPECT_EQ(call, at + kCallAfter);
-    EXPECT_EQ(call_target(jit->code(), at + kCallAfter), reinterpret_cast<uintptr_t>(&add_helper));
+#endif
     EXPECT_EQ(outcome(jit->run(env, {})), "42");
   }
 }
@@ -441,9 +446,16 @@ TEST(jit, CallsOutOfReachGoThroughVeneers) {
     ASSERT_TRUE(jit) << jit.error().to_string();
     EXPECT_EQ(jit->call_sites(), mode == ExecMode::kFast ? 1u : 2u);
     EXPECT_EQ(jit->direct_call_sites(), 0u);
-    const uintptr_t target = call_target(jit->code(), jit->instruction_offsets()[2] + kCallAfter);
     const auto begin = reinterpret_cast<uintptr_t>(jit->code().data());
-    EXPECT_TRUE(target >= begin && target < begin + jit->code().size()) << "the call goes to a veneer";
+    auto in_code = [&](uintptr_t target) { return target >= begin && target < begin + jit->code().size(); };
+#if defined(_WIN32)
+    // Found by its target (see kCallAfter): a call into the program's code.
+    size_t call = jit->instruction_offsets()[2];
+    while (call < jit->instruction_offsets()[3] && !in_code(call_target(jit->code(), call))) ++call;
+#else
+    const size_t call = jit->instruction_offsets()[2] + kCallAfter;
+#endif
+    EXPECT_TRUE(in_code(call_target(jit->code(), call))) << "the call goes to a veneer";
     EXPECT_EQ(outcome(jit->run(env, {})), "42");
   }
 }

@@ -875,7 +875,7 @@ std::vector<std::string> objdump_all(const std::vector<std::vector<uint8_t>>& sn
   return texts;
 }
 
-bool have_objdump() { return std::filesystem::exists("/usr/bin/objdump"); }
+bool have_objdump() { return kObjdumpCanRun && std::filesystem::exists("/usr/bin/objdump"); }
 
 // Cases for every row of the table, plus the special ones; what
 // DISABLED_PrintGoldenTable prints expected values for.

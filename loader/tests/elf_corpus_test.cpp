@@ -142,9 +142,9 @@ TEST_F(elf_corpus, LoadErrorsOnlyWherePrevailRefusedToLoad) {
   std::ostringstream out;
   for (const std::string& e : unexpected) out << e << "\n";
   EXPECT_TRUE(unexpected.empty()) << unexpected.size() << " programs:\n" << out.str();
+  // Falco's calls of memset and memcpy are built-ins (vm/builtin_functions.hpp).
   EXPECT_EQ(external_calls, (std::map<std::string, size_t>{{"build/badrelo.o", 1},
-                                                           {"build/externalfunction.o", 1},
-                                                           {"falco/probe.o", 81}}));
+                                                           {"build/externalfunction.o", 1}}));
 }
 
 TEST_F(elf_corpus, EveryLoadedProgramDecodes) {

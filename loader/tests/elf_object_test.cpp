@@ -128,20 +128,59 @@ TEST(ElfObject, CallToAnUndefinedFunctionIsALoadErrorForThatProgramOnly) {
   const uint32_t other = b.code("socket", {mov(0, 0), exit_insn()});
   b.function("caller", xdp, 0, 16);
   b.function("fine", other, 0, 16);
-  const uint32_t ext = b.symbol({"memset", testing::kSttNotype, testing::kStbGlobal, 0, 0, 0});
+  // A C library function that is not one of the built-ins.
+  const uint32_t ext = b.symbol({"strlen", testing::kSttNotype, testing::kStbGlobal, 0, 0, 0});
   b.relocations(xdp, {{0, kR64_32, ext}});
   auto object = load(b.build());
   ASSERT_TRUE(object) << object.error().to_string();
   ASSERT_TRUE(object->programs[0].load_error);
   const Error& e = *object->programs[0].load_error;
   EXPECT_EQ(e.message,
-            "R_BPF_64_32 relocation for memset at offset 0x0: calls memset, which the object does "
-            "not define (an external function, which sandbpf cannot resolve)");
+            "R_BPF_64_32 relocation for strlen at offset 0x0: calls strlen, which the object does "
+            "not define (an external function, which sandbpf cannot resolve; of the C library it "
+            "has memset, memcpy, memmove, memcmp and bcmp)");
   EXPECT_EQ(e.where.file, kPath);
   EXPECT_EQ(e.where.section, "xdp");
   EXPECT_EQ(e.where.function, "caller");
   EXPECT_EQ(e.where.instruction, 0u);
   EXPECT_FALSE(object->programs[1].load_error);
+}
+
+// clang calls memset & co. (src=1, imm=-1, R_BPF_64_32 to the undefined
+// symbol) when it does not expand them inline, as Falco's probe does: each
+// becomes a call of the built-in helper with that name's reserved id.
+TEST(ElfObject, CallsToMemoryFunctionsOfTheCLibraryBecomeBuiltinHelperCalls) {
+  ElfBuilder b;
+  const uint32_t xdp = b.code("xdp", {call_local(-1), call_local(-1), call_local(-1),
+                                      call_local(-1), call_local(-1), call_local(1), exit_insn(),
+                                      mov(0, 7), exit_insn()});
+  b.function("caller", xdp, 0, 56);
+  b.function("local", xdp, 56, 16);
+  std::vector<ElfBuilder::Reloc> relocations;
+  const char* names[] = {"memset", "memcpy", "memmove", "memcmp", "bcmp"};
+  for (uint64_t i = 0; i < 5; ++i) {
+    const uint32_t sym = b.symbol({names[i], testing::kSttNotype, testing::kStbGlobal, 0, 0, 0});
+    relocations.push_back({i * 8, kR64_32, sym});
+  }
+  b.relocations(xdp, relocations);
+  auto object = load(b.build());
+  ASSERT_TRUE(object) << object.error().to_string();
+  const ObjectProgram& caller = object->programs.at(0);
+  ASSERT_FALSE(caller.load_error) << caller.load_error->to_string();
+  const int32_t ids[] = {1024, 1025, 1026, 1027, 1028};
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(caller.insns[i].opcode, 0x85) << names[i];
+    EXPECT_EQ(caller.insns[i].src, kCallHelper) << names[i];
+    EXPECT_EQ(caller.insns[i].imm, ids[i]) << names[i];
+  }
+  // The local call next to them is still linked as one.
+  EXPECT_EQ(caller.insns[5].src, kCallLocal);
+  EXPECT_EQ(caller.insns[5].imm, 1);
+  EXPECT_TRUE(Program::decode(caller.insns));
+  ASSERT_GE(object->relocations.size(), 5u);
+  EXPECT_EQ(object->relocations[0].symbol, "memset");
+  EXPECT_EQ(object->relocations[0].resolution, "built-in memset (helper 1024)");
+  EXPECT_EQ(object->relocations[3].resolution, "built-in memcmp (helper 1027)");
 }
 
 TEST(ElfObject, UnknownRelocationTypeIsALoadErrorForThePrograms) {

@@ -82,7 +82,12 @@ StackFrame::Cell* StackFrame::cell_at(int64_t off, unsigned width) {
   const Cell* shared = static_cast<const StackFrame*>(this)->cell_at(off, width);
   if (shared == nullptr) return nullptr;
   // The cell is changed through the pointer: into this frame's own copy.
-  return &mut()[static_cast<size_t>(shared - list().data())];
+  // The index is taken before mut(): mut() may copy the shared cells, and
+  // after that list() is the copy ("a[b]" evaluates a first since C++17,
+  // so the index computed inside the brackets would be off by the distance
+  // between the two vectors: ASan and the verifier fuzzer caught it).
+  const auto index = static_cast<size_t>(shared - list().data());
+  return &mut()[index];
 }
 
 RegValue StackFrame::load(int64_t off, unsigned width, bool sign_extend) const {
