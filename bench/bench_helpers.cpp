@@ -78,16 +78,16 @@ static_assert(kHelperMix == 1 && kHelperMapLookup == 2);
 }  // namespace
 
 const Environment& kernel_environment() {
-  // A plain array: the JIT may compile lookups in it inline, as the
-  // runtime's Instance allows for its array maps.
-  const auto& array = static_cast<const ArrayMap&>(array_map());
-  static const std::array<MapBinding, 1> maps = {MapBinding{.handle = &array_map(),
-                                                            .direct_value = array_map().direct_value().data(),
-                                                            .value_size = 8,
-                                                            .writable = true,
-                                                            .array_values = array.element(0, 0),
-                                                            .array_stride = array.stride(),
-                                                            .array_entries = BENCH_ARRAY_ENTRIES}};
+  // The array's layout too: the JIT may compile lookups in it inline, as
+  // the runtime's Instance allows for its array maps.
+  static const std::array<MapBinding, 1> maps = [] {
+    MapBinding binding{.handle = &array_map(),
+                       .direct_value = array_map().direct_value().data(),
+                       .value_size = 8,
+                       .writable = true};
+    bind_array_layout(array_map(), binding);
+    return std::array<MapBinding, 1>{binding};
+  }();
   static const Environment environment{
       .helpers = kHelpers, .maps = maps, .array_lookup = &bpf_map_lookup_elem};
   return environment;

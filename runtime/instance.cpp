@@ -317,13 +317,7 @@ Result<void> Instance::create_maps() {
     binding.direct_value = direct.empty() ? nullptr : direct.data();
     binding.value_size = direct.size();
     binding.writable = !definition.readonly;
-    if (definition.type == kMapArray) {
-      // Its values never move: the JIT may compile lookups inline.
-      const auto* array = static_cast<const ArrayMap*>(map->get());
-      binding.array_values = array->element(0, 0);
-      binding.array_stride = array->stride();
-      binding.array_entries = definition.max_entries;
-    }
+    bind_array_layout(**map, binding);  // the JIT may compile its lookups inline
     if (!direct.empty())
       global_regions_.push_back(
           MemoryRegion{reinterpret_cast<uint64_t>(direct.data()), direct.size(), binding.writable});

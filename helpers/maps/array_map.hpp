@@ -13,6 +13,7 @@
 
 #include "helpers/maps/map.hpp"
 #include "helpers/maps/map_support.hpp"
+#include "vm/environment.hpp"
 
 namespace sandbpf {
 
@@ -51,5 +52,12 @@ class ArrayMap final : public Map {
   maps_internal::MemoryAccount account_;
   maps_internal::RawStorage storage_;
 };
+
+// Fills `binding`'s array layout (MapBinding::array_values, array_stride,
+// array_entries) when `map` is a plain array (BPF_MAP_TYPE_ARRAY: not
+// per-CPU, not of maps), so that a JIT may compile its lookups inline;
+// leaves it null for every other map. One place decides which maps
+// qualify, for the runtime's Instance and the benchmarks alike.
+void bind_array_layout(const Map& map, MapBinding& binding);
 
 }  // namespace sandbpf

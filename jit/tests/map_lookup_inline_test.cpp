@@ -1,11 +1,14 @@
 // Inlined array map lookups (jit/rewrites/map_lookup_inline.hpp): the
 // slots the rewrite writes and the offsets it repairs; the rewritten code,
 // run on the interpreter, returning exactly the helper's address for keys
-// in range, at the boundary and beyond; the verifier's fact it relies on;
-// and JIT runs of a verified program doing lookups (with and without
-// inlining, Spectre v1 masking, constant blinding and a budget) giving the
-// interpreter's results, on the host's backend (x86-64 natively, ARM64 in
-// the emulated cross build), plus the code of every backend compiling.
+// in range, at the boundary and beyond; the verifier's fact it relies on
+// (one map in r1; none for a map-in-map's inner maps or their template);
+// JIT runs of a program doing lookups with the key on the stack, in fast
+// and checked mode, verified or not (inlined only when fast and verified),
+// with and without Spectre v1 masking, constant blinding and a budget,
+// giving the interpreter's results on the host's backend (x86-64 natively,
+// ARM64 in the emulated cross build); per-CPU arrays and hash maps keeping
+// the call; and the code of every backend compiling.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -17,6 +20,7 @@
 #include "helpers/generic/generic_platform.hpp"
 #include "helpers/linux/linux_platform.hpp"
 #include "helpers/maps/array_map.hpp"
+#include "helpers/maps/epoch.hpp"
 #include "helpers/platform.hpp"
 #include "helpers/standard/standard_helpers.hpp"
 #include "jit/jit.hpp"
@@ -40,7 +44,7 @@ Program program_of(const std::string& text) {
 }
 
 // r0 = lookup(map 0, &key) with key = r1 (a raw program, for the rewrite's
-// own tests); insn 5 is the call, insn 0's jump crosses it.
+// own tests); insn 6 is the call, insn 0's jump crosses it.
 constexpr const char* kRawLookup = R"(
     jeq %r1, 12345, skip
     stxw [%r10-4], %r1
@@ -61,9 +65,9 @@ std::vector<InlineArrayLookup> lookup_at(size_t size, size_t pc, uint64_t stride
 
 TEST(MapLookupInlineRewrite, ReplacesTheCallAndRepairsOffsets) {
   const Program program = program_of(kRawLookup);
-  ASSERT_EQ(program.op(5), Op::CallHelper);
+  ASSERT_EQ(program.op(6), Op::CallHelper);
   const LoweredProgram p = inline_map_lookups(LoweredProgram::from(program),
-                                              lookup_at(program.size(), 5, 8, 10), {});
+                                              lookup_at(program.size(), 6, 8, 10), {});
   const std::vector<Op> ops = {Op::Jeq64Imm, Op::StxW,     Op::LddwMap,  Op::Lddw,     Op::Mov64Reg,
                                Op::Add64Imm, Op::LdxW,     Op::Jge64Imm, Op::Lsh64Imm, Op::Lddw,
                                Op::Lddw,     Op::Add64Reg, Op::Ja,       Op::Mov64Imm, Op::Exit};
@@ -82,7 +86,7 @@ TEST(MapLookupInlineRewrite, ReplacesTheCallAndRepairsOffsets) {
   // A stride that is not a power of two multiplies; masking and the
   // budget's charge add their slots.
   const LoweredProgram masked = inline_map_lookups(
-      LoweredProgram::from(program), lookup_at(program.size(), 5, 24, 10),
+      LoweredProgram::from(program), lookup_at(program.size(), 6, 24, 10),
       {.mask_index = true, .charge_budget = true});
   const std::vector<Op> masked_ops = {
       Op::Jeq64Imm, Op::StxW,     Op::LddwMap,   Op::Lddw,      Op::Mov64Reg, Op::Add64Imm,
@@ -98,9 +102,9 @@ TEST(MapLookupInlineRewrite, ReplacesTheCallAndRepairsOffsets) {
   EXPECT_TRUE(masked.uses_counter_register);
 
   // No layout for the call, or one the rewrite cannot embed: unchanged.
-  for (const auto& lookups : {std::vector<InlineArrayLookup>{}, lookup_at(program.size(), 5, 8, 0),
-                              lookup_at(program.size(), 5, uint64_t{1} << 31, 10),
-                              lookup_at(program.size(), 4, 8, 10)})
+  for (const auto& lookups : {std::vector<InlineArrayLookup>{}, lookup_at(program.size(), 6, 8, 0),
+                              lookup_at(program.size(), 6, uint64_t{1} << 31, 10),
+                              lookup_at(program.size(), 5, 8, 10)})
     EXPECT_EQ(inline_map_lookups(LoweredProgram::from(program), lookups, {}).ops,
               LoweredProgram::from(program).ops);
 }
@@ -114,7 +118,7 @@ TEST(MapLookupInlineRewrite, ReturnsTheHelpersAddressForEveryKey) {
     for (uint32_t entries : {1u, 7u, 256u, 0x7fffffffu}) {
       for (bool mask : {false, true}) {
         LoweredProgram p = inline_map_lookups(LoweredProgram::from(program),
-                                              lookup_at(program.size(), 5, stride, entries),
+                                              lookup_at(program.size(), 6, stride, entries),
                                               {.mask_index = mask});
         p.insns[2] = make_insn(Op::Lddw, 1, 0, 0, 0);  // the handle, unused
         auto interpreter = Interpreter::create(decode(p.insns));
@@ -137,7 +141,7 @@ TEST(MapLookupInlineRewrite, ReturnsTheHelpersAddressForEveryKey) {
 }
 
 // A verified program over a real array map: r0 = value[key] for key =
-// the memory's first u32, or 0xdead when the lookup gives NULL; insn 9 is
+// the memory's first u32, or 0xdead when the lookup gives NULL; insn 8 is
 // the call.
 constexpr const char* kLookup = R"(
     mov %r0, 0
@@ -223,7 +227,7 @@ TEST(MapLookupInlineFacts, TheVerifierNamesTheOneMapInR1) {
   ASSERT_TRUE(facts);
   ASSERT_EQ(facts->call_map_arguments.size(), program.size());
   for (size_t pc = 0; pc < program.size(); ++pc)
-    EXPECT_EQ(facts->call_map_arguments[pc], pc == 9 ? 0 : -1) << "pc " << pc;
+    EXPECT_EQ(facts->call_map_arguments[pc], pc == 8 ? 0 : -1) << "pc " << pc;
 
   // r1 one of two maps at the call: no fact.
   Fixture two;
@@ -247,44 +251,102 @@ TEST(MapLookupInlineFacts, TheVerifierNamesTheOneMapInR1) {
   for (int32_t map : result->facts.call_map_arguments) EXPECT_EQ(map, -1);
 }
 
+// Map-in-map: the outer lookup names the outer map (which has no array
+// layout, so it stays a call), but neither the lookup in the inner map it
+// returned nor one by lddw of the inner template gets a fact: the template
+// stands for whichever inner map is there at run time.
+TEST(MapLookupInlineFacts, NoFactForInnerMapsOrTheirTemplate) {
+  Fixture f;
+  const Program program = program_of(R"(
+    mov %r3, 0
+    stxw [%r10-4], %r3
+    lddw %r1, map 1
+    mov %r2, %r10
+    add %r2, -4
+    call 1
+    lddw %r1, map 0
+    mov %r2, %r10
+    add %r2, -4
+    call 1
+    jeq %r0, 0, out
+    mov %r1, %r0
+    mov %r2, %r10
+    add %r2, -4
+    call 1
+  out:
+    mov %r0, 0
+    exit)");
+  MapDefinition outer = array_definition(kMapArrayOfMaps, 4);
+  outer.inner_map = 1;
+  const std::array<MapDefinition, 2> maps = {outer, array_definition(kMapArray, 8)};
+  const VerifierInput input{&program, f.platform.get(), f.platform->find_program_type(kGenericProgramType),
+                            maps};
+  auto result = verify(input);
+  ASSERT_TRUE(result && result->accepted) << (result && !result->errors.empty() ? result->errors[0].message : "");
+  ASSERT_EQ(program.op(6), Op::CallHelper);
+  ASSERT_EQ(program.op(11), Op::CallHelper);
+  ASSERT_EQ(program.op(16), Op::CallHelper);
+  for (size_t pc = 0; pc < program.size(); ++pc)
+    EXPECT_EQ(result->facts.call_map_arguments[pc], pc == 11 ? 0 : -1) << "pc " << pc;
+}
+
 // The generic platform's input: memory holding the key (r1), its size (r2).
+// Checked runs may touch it.
 struct KeyMemory {
   explicit KeyMemory(uint64_t key) {
     std::memcpy(bytes.data(), &key, 4);
     input.args[0] = reinterpret_cast<uint64_t>(bytes.data());
     input.args[1] = bytes.size();
+    region[0] = MemoryRegion{reinterpret_cast<uint64_t>(bytes.data()), bytes.size(), true};
+    input.regions = region;
   }
+  KeyMemory(const KeyMemory&) = delete;
   std::array<uint8_t, 8> bytes{};
+  std::array<MemoryRegion, 1> region{};
   RunInput input;
 };
 
 struct Variant {
   JitOptions options;
   uint64_t budget = 0;
+  // Inlining needs the verifier's facts and fast mode; without either the
+  // JIT keeps the helper call (jit.cpp's array_lookups).
+  bool inlines() const {
+    return options.inline_map_lookups && options.facts && options.mode == ExecMode::kFast;
+  }
+  std::string describe() const {
+    return std::string(options.mode == ExecMode::kFast ? "fast" : "checked") +
+           (options.facts ? ", verified" : ", no facts") + ", inline " +
+           std::to_string(options.inline_map_lookups) + ", spectre " + std::to_string(options.spectre_v1) +
+           ", blind " + std::to_string(options.blind_constants) + ", budget " + std::to_string(budget);
+  }
 };
 
 TEST(MapLookupInlineEngine, JitRunsGiveTheInterpretersResults) {
   if (!jit_available()) GTEST_SKIP() << "no JIT backend for this host";
-  // 20-byte values (stride 24, a multiply) and 8-byte ones (a shift).
-  for (uint32_t value_size : {20u, 8u}) {
+  // 20-byte values (stride 24, a multiply) and 16-byte ones (a shift).
+  for (uint32_t value_size : {20u, 16u}) {
     Fixture f(value_size);
     Fixture reference(value_size);  // the interpreter's own map
     const Program program = program_of(kLookup);
     const auto facts = f.verify_program(program);
     ASSERT_TRUE(facts);
     std::vector<Variant> variants;
-    for (bool inline_lookups : {true, false})
-      for (bool spectre : {false, true})
-        for (bool blind : {false, true})
-          for (uint64_t budget : {uint64_t{0}, uint64_t{1000}}) {
-            JitOptions options;
-            options.facts = facts;
-            options.inline_map_lookups = inline_lookups;
-            options.spectre_v1 = spectre;
-            options.blind_constants = blind;
-            options.blinding_seed = 7;
-            variants.push_back({options, budget});
-          }
+    for (ExecMode mode : {ExecMode::kFast, ExecMode::kChecked})
+      for (bool verified : {true, false})
+        for (bool inline_lookups : {true, false})
+          for (bool spectre : {false, true})
+            for (bool blind : {false, true})
+              for (uint64_t budget : {uint64_t{0}, uint64_t{1000}}) {
+                JitOptions options;
+                options.mode = mode;
+                if (verified) options.facts = facts;
+                options.inline_map_lookups = inline_lookups;
+                options.spectre_v1 = spectre && verified;  // masking needs the facts
+                options.blind_constants = blind;
+                options.blinding_seed = 7;
+                variants.push_back({options, budget});
+              }
     auto interpreter = Interpreter::create(program);
     ASSERT_TRUE(interpreter);
     for (const Variant& variant : variants) {
@@ -295,17 +357,14 @@ TEST(MapLookupInlineEngine, JitRunsGiveTheInterpretersResults) {
       calls.inline_map_lookups = false;
       auto with_call = JitProgram::compile(program, f.environment, calls);
       ASSERT_TRUE(with_call);
-      EXPECT_EQ(jit->call_sites() < with_call->call_sites(), variant.options.inline_map_lookups);
+      EXPECT_EQ(jit->call_sites() < with_call->call_sites(), variant.inlines()) << variant.describe();
       for (uint64_t key : {uint64_t{0}, uint64_t{1}, uint64_t{kEntries - 1}, uint64_t{kEntries}, uint64_t{kEntries + 1},
                            uint64_t{0x7fffffff}, uint64_t{0x80000000}, uint64_t{0xffffffff}}) {
-        SCOPED_TRACE("value size " + std::to_string(value_size) + ", key " + std::to_string(key) +
-                     ", inline " + std::to_string(variant.options.inline_map_lookups) + ", spectre " +
-                     std::to_string(variant.options.spectre_v1) + ", blind " +
-                     std::to_string(variant.options.blind_constants) + ", budget " +
-                     std::to_string(variant.budget));
+        SCOPED_TRACE("value size " + std::to_string(value_size) + ", key " + std::to_string(key) + ", " +
+                     variant.describe());
         KeyMemory memory(key);
         const RunLimits limits{.instruction_budget = variant.budget};
-        auto expected = interpreter->run(reference.environment, memory.input, ExecMode::kFast, limits);
+        auto expected = interpreter->run(reference.environment, memory.input, variant.options.mode, limits);
         auto r0 = jit->run(f.environment, memory.input, limits);
         ASSERT_TRUE(expected) << expected.error().to_string();
         ASSERT_TRUE(r0) << r0.error().to_string();
@@ -394,6 +453,50 @@ TEST(MapLookupInlineEngine, OnlyVerifiedFastCodeOnPlainArraysIsInlined) {
   auto r0 = jit->run(other.environment, memory.input);
   ASSERT_FALSE(r0);
   EXPECT_NE(r0.error().message.find("compiled inline"), std::string::npos) << r0.error().message;
+}
+
+// Maps other than plain arrays bind no layout (bind_array_layout), so the
+// verifier's fact for their calls is not enough: the helper is called, and
+// runs agree with the interpreter.
+TEST(MapLookupInlineEngine, OtherMapsKeepTheCall) {
+  if (!jit_available()) GTEST_SKIP() << "no JIT backend for this host";
+  for (uint32_t type : {kMapPercpuArray, kMapHash}) {
+    SCOPED_TRACE("map type " + std::to_string(type));
+    EpochDomain epochs(1);  // outlives the map (declared before it)
+    Fixture f;
+    f.definitions[0] = array_definition(type, 20);
+    auto created = Map::create(f.definitions[0], MapEnvironment{.epochs = &epochs});
+    ASSERT_TRUE(created) << created.error().to_string();
+    f.map = std::move(*created);
+    if (type == kMapHash) {  // key 1 only; the array's entries all exist, zeroed
+      const uint32_t key = 1;
+      std::vector<uint8_t> value(20, 0);
+      value[8] = 41;
+      ASSERT_TRUE(f.map->host_update({reinterpret_cast<const uint8_t*>(&key), 4}, value));
+    }
+    f.bindings[0] = {.handle = f.map.get()};
+    bind_array_layout(*f.map, f.bindings[0]);
+    EXPECT_EQ(f.bindings[0].array_values, nullptr);
+    const Program program = program_of(kLookup);
+    JitOptions options;
+    options.facts = f.verify_program(program);
+    ASSERT_TRUE(options.facts);
+    EXPECT_EQ(options.facts->call_map_arguments[8], 0);  // the verifier knows the map...
+    auto jit = JitProgram::compile(program, f.environment, options);
+    ASSERT_TRUE(jit);
+    options.inline_map_lookups = false;
+    auto with_call = JitProgram::compile(program, f.environment, options);
+    ASSERT_TRUE(with_call);
+    EXPECT_EQ(jit->call_sites(), with_call->call_sites());  // ...but it is not an array
+    for (uint64_t k : {0u, 1u, kEntries + 1}) {
+      EpochDomain::RunGuard run(epochs, 0);
+      KeyMemory memory(k);
+      auto r0 = jit->run(f.environment, memory.input);
+      ASSERT_TRUE(r0) << r0.error().to_string();
+      const uint64_t expected = type == kMapHash ? (k == 1 ? 42 : 0xdead) : (k < kEntries ? 1 : 0xdead);
+      EXPECT_EQ(*r0, expected) << "key " << k;
+    }
+  }
 }
 
 // Every backend compiles the inlined sequence (the host's runs it above;
