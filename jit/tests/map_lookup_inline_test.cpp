@@ -43,6 +43,12 @@ Program program_of(const std::string& text) {
   return decode(slots ? *slots : std::vector<Insn>{});
 }
 
+// `lddw %r1, map N` then the lookup of the u32 key at r10-4 (stored
+// there before): r0 = its value's address or 0.
+std::string lookup_in(int map) {
+  return "    lddw %r1, map " + std::to_string(map) + "\n    mov %r2, %r10\n    add %r2, -4\n    call 1\n";
+}
+
 // r0 = lookup(map 0, &key) with key = r1 (a raw program, for the rewrite's
 // own tests); insn 6 is the call, insn 0's jump crosses it.
 constexpr const char* kRawLookup = R"(
@@ -260,14 +266,7 @@ TEST(MapLookupInlineFacts, NoFactForInnerMapsOrTheirTemplate) {
   const Program program = program_of(R"(
     mov %r3, 0
     stxw [%r10-4], %r3
-    lddw %r1, map 1
-    mov %r2, %r10
-    add %r2, -4
-    call 1
-    lddw %r1, map 0
-    mov %r2, %r10
-    add %r2, -4
-    call 1
+)" + lookup_in(1) + lookup_in(0) + R"(
     jeq %r0, 0, out
     mov %r1, %r0
     mov %r2, %r10
@@ -389,14 +388,7 @@ TEST(MapLookupInlineEngine, BudgetStillCountsTheInlinedCall) {
   const Program program = program_of(R"(
     mov %r3, 0
     stxw [%r10-4], %r3
-    lddw %r1, map 0
-    mov %r2, %r10
-    add %r2, -4
-    call 1
-    lddw %r1, map 0
-    mov %r2, %r10
-    add %r2, -4
-    call 1
+)" + lookup_in(0) + lookup_in(0) + R"(
     mov %r0, 7
     exit)");
   JitOptions options;
