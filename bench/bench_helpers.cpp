@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "helpers/maps/array_map.hpp"
 #include "helpers/maps/map.hpp"
 #include "helpers/standard/standard_helpers.hpp"
 
@@ -77,9 +78,18 @@ static_assert(kHelperMix == 1 && kHelperMapLookup == 2);
 }  // namespace
 
 const Environment& kernel_environment() {
-  static const std::array<MapBinding, 1> maps = {MapBinding{
-      .handle = &array_map(), .direct_value = array_map().direct_value().data(), .value_size = 8, .writable = true}};
-  static const Environment environment{.helpers = kHelpers, .maps = maps};
+  // The array's layout too: the JIT may compile lookups in it inline, as
+  // the runtime's Instance allows for its array maps.
+  static const std::array<MapBinding, 1> maps = [] {
+    MapBinding binding{.handle = &array_map(),
+                       .direct_value = array_map().direct_value().data(),
+                       .value_size = 8,
+                       .writable = true};
+    bind_array_layout(array_map(), binding);
+    return std::array<MapBinding, 1>{binding};
+  }();
+  static const Environment environment{
+      .helpers = kHelpers, .maps = maps, .array_lookup = &bpf_map_lookup_elem};
   return environment;
 }
 

@@ -12,6 +12,9 @@
 //       table: ns per run on the JIT and natively, JIT/native per kernel,
 //       and the geometric mean of JIT/native over the kernels.
 //   sandbpf_jit_bench --list-kernels
+//   sandbpf_jit_bench --no-inline-lookups [...]
+//       map lookups stay helper calls (JitOptions::inline_map_lookups off):
+//       the JIT as it was before it inlined them, for comparison.
 //
 // Before anything is timed, every kernel's r0 on the JIT is compared with
 // the native build's (and the interpreter counts the executed BPF
@@ -44,6 +47,8 @@
 
 namespace sandbpf::bench {
 namespace {
+
+bool inline_lookups = true;  // --no-inline-lookups turns it off
 
 [[noreturn]] void die(const std::string& message) {
   std::fprintf(stderr, "sandbpf_jit_bench: %s\n", message.c_str());
@@ -80,13 +85,20 @@ std::unique_ptr<PreparedKernel> prepare(const KernelSpec& spec) {
   kernel->program = std::make_unique<Program>(std::move(*program));
   kernel->verified = kernel_verdict(*kernel->program, TerminationPolicy::kNone);
   if (kernel->verified != "yes") return kernel;  // fast mode is for verified code only
-  auto jit = JitProgram::compile(*kernel->program, kernel_environment());
+  // The verifier's facts, as the runtime hands them to the JIT (they let
+  // it compile map lookups inline).
+  auto verification = verify_kernel_program(*kernel->program, TerminationPolicy::kNone);
+  if (!verification) die(std::string(spec.name) + ": " + verification.error().to_string());
+  JitOptions options;
+  options.facts = std::make_shared<const VerifiedFacts>(verification->facts);
+  options.inline_map_lookups = inline_lookups;
+  auto jit = JitProgram::compile(*kernel->program, kernel_environment(), options);
   if (!jit) die(std::string(spec.name) + ": " + jit.error().to_string());
   // Compile time: the median of 21 compiles (the first one above warmed up).
   std::vector<double> times;
   for (int i = 0; i < 21; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    auto again = JitProgram::compile(*kernel->program, kernel_environment());
+    auto again = JitProgram::compile(*kernel->program, kernel_environment(), options);
     times.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
     if (!again) die(std::string(spec.name) + ": " + again.error().to_string());
   }
@@ -196,6 +208,10 @@ int main(int argc, char** argv) {
       for (const auto& kernel : all_kernels())
         std::printf("%-14s %s\n", std::string(kernel.name).c_str(), std::string(kernel.description).c_str());
       return 0;
+    }
+    if (arg == "--no-inline-lookups") {
+      inline_lookups = false;
+      continue;
     }
     if (arg.starts_with("--benchmark_format=") && arg != "--benchmark_format=console") console = false;
     argv[kept++] = argv[i];

@@ -35,6 +35,7 @@
 #include "jit/lowered_program.hpp"
 #include "jit/rewrites/constant_blinding.hpp"
 #include "jit/rewrites/instruction_budget.hpp"
+#include "jit/rewrites/map_lookup_inline.hpp"
 #include "jit/rewrites/spectre_v1.hpp"
 #include "jit/run_state.hpp"
 
@@ -65,6 +66,9 @@ struct CompiledCode {
   JitOptions options;
   std::vector<HelperFunction> helpers;  // bound at compile time; the code points into it
   std::vector<AccessInfo> access;       // per lowered slot
+  std::vector<InlineArrayLookup> lookups;  // per instruction as loaded: calls compiled inline
+  // The maps whose layout the code embeds: index and handle at compile time.
+  std::vector<std::pair<size_t, const void*>> inlined_maps;
   CompiledVariant main;
   mutable std::once_flag budget_once;
   mutable std::optional<CompiledVariant> budget_variant;  // fast mode with a budget
@@ -99,12 +103,44 @@ std::vector<uint32_t> instruction_offsets_of(const Program& program, const Lower
   return offsets;
 }
 
+// Which calls compile inline, per instruction as loaded: fast mode, the
+// option on, the verifier's facts naming the map in r1, the call's helper
+// the Environment's array lookup, and the map a plain array with a fixed
+// layout (map_lookup_inline.hpp).
+std::vector<InlineArrayLookup> array_lookups(const Program& program, const Environment& environment,
+                                             const JitOptions& options) {
+  std::vector<InlineArrayLookup> lookups(program.size());
+  if (options.mode != ExecMode::kFast || !options.inline_map_lookups || !options.facts ||
+      environment.array_lookup == nullptr)
+    return lookups;
+  const std::vector<int32_t>& maps = options.facts->call_map_arguments;
+  if (maps.size() != program.size()) return lookups;
+  for (size_t pc = 0; pc < program.size(); ++pc) {
+    if (program.op(pc) != Op::CallHelper || maps[pc] < 0) continue;
+    const auto index = static_cast<size_t>(maps[pc]);
+    if (environment.helper(static_cast<uint32_t>(program.insns()[pc].imm)) != environment.array_lookup ||
+        index >= environment.maps.size())
+      continue;
+    const MapBinding& map = environment.maps[index];
+    if (map.array_values == nullptr) continue;
+    lookups[pc] = {reinterpret_cast<uint64_t>(map.array_values), map.array_stride, map.array_entries};
+  }
+  return lookups;
+}
+
 // The program as the backend sees it: the rewrites, in their order
-// (jit/README.md): constant blinding, Spectre v1 masking, then the budget's
-// charges (fast mode with a budget), each over the previous one's output.
-LoweredProgram lower(const Program& program, const JitOptions& options, bool charge_budget) {
-  LoweredProgram lowered = options.blind_constants ? blind_constants(program, options.blinding_seed)
-                                                   : LoweredProgram::from(program);
+// (jit/README.md): inlined map lookups, constant blinding, Spectre v1
+// masking, then the budget's charges (fast mode with a budget), each over
+// the previous one's output.
+LoweredProgram lower(const Program& program, const JitOptions& options,
+                     std::span<const InlineArrayLookup> lookups, bool charge_budget) {
+  LoweredProgram lowered = LoweredProgram::from(program);
+  const bool any_lookup = std::any_of(lookups.begin(), lookups.end(),
+                                      [](const InlineArrayLookup& l) { return l.values != 0; });
+  if (any_lookup)
+    lowered = inline_map_lookups(lowered, lookups,
+                                 {.mask_index = options.spectre_v1, .charge_budget = charge_budget});
+  if (options.blind_constants) lowered = blind_constants(lowered, options.blinding_seed);
   if (options.spectre_v1 && options.facts) {
     const std::vector<PointerOffsetLimit> limits =
         lowered.per_slot<PointerOffsetLimit>(options.facts->pointer_offset_limits);
@@ -429,7 +465,15 @@ Result<JitProgram> JitProgram::compile(const Program& program, const Environment
   code->program = program;
   code->options = options;
   code->helpers.assign(environment.helpers.begin(), environment.helpers.end());
-  auto main = build_variant(*code, lower(program, options, false));
+  code->lookups = array_lookups(program, environment, options);
+  for (size_t pc = 0; pc < program.size(); ++pc) {
+    if (code->lookups[pc].values == 0) continue;
+    const auto index = static_cast<size_t>(options.facts->call_map_arguments[pc]);
+    const std::pair<size_t, const void*> map{index, environment.maps[index].handle};
+    if (std::find(code->inlined_maps.begin(), code->inlined_maps.end(), map) == code->inlined_maps.end())
+      code->inlined_maps.push_back(map);
+  }
+  auto main = build_variant(*code, lower(program, options, code->lookups, false));
   if (!main) return std::unexpected(std::move(main.error()));
   code->main = std::move(*main);
   code->access = access_table(code->main.lowered);
@@ -447,7 +491,8 @@ Result<MachineCodeListing> compile_listing(const Program& program, const Environ
   CompiledCode code;
   code.options = options;
   code.helpers.assign(environment.helpers.begin(), environment.helpers.end());
-  const LoweredProgram lowered = lower(program, options, false);
+  const LoweredProgram lowered =
+      lower(program, options, array_lookups(program, environment, options), false);
   auto machine = compile_machine_code(arch, lowered, backend_options(code));
   if (!machine) return std::unexpected(std::move(machine.error()));
   MachineCodeListing listing;
@@ -465,13 +510,21 @@ Result<uint64_t> JitProgram::run(const Environment& environment, const RunInput&
   const CompiledVariant* variant = &c.main;
   if (!checked && budget != 0) {
     std::call_once(c.budget_once, [&c] {
-      auto built = build_variant(c, lower(c.program, c.options, true));
+      auto built = build_variant(c, lower(c.program, c.options, c.lookups, true));
       if (built) c.budget_variant.emplace(std::move(*built));
       else c.budget_error = std::move(built.error());
     });
     if (c.budget_error) return std::unexpected(*c.budget_error);
     variant = &*c.budget_variant;
   }
+
+  // Inlined lookups read the compile-time maps' values directly.
+  for (const auto& [index, handle] : c.inlined_maps)
+    if (index >= environment.maps.size() || environment.maps[index].handle != handle)
+      return make_error(ErrorKind::kUsage,
+                        fmt::format("map {} is not the map the code was compiled with (its lookups "
+                                    "were compiled inline)",
+                                    index));
 
   JitRun run(c, *variant, environment,
              budget != 0 ? budget : std::numeric_limits<uint64_t>::max());

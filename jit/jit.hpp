@@ -50,6 +50,13 @@ struct JitOptions {
   // code lands within the call's reach of them (jit/README.md); false
   // keeps every such call on its veneer (tests, measurements).
   bool direct_calls = true;
+  // Calls of Environment::array_lookup that the verifier's facts prove
+  // look up in one array map with a fixed layout (MapBinding::array_values)
+  // are compiled inline (jit/rewrites/map_lookup_inline.hpp): fast mode
+  // with `facts` only. The code then embeds the compile-time Environment's
+  // value addresses, and run() refuses an Environment whose inlined maps
+  // differ. false keeps every call (tests, measurements).
+  bool inline_map_lookups = true;
 };
 
 struct CompiledCode;  // the executable mapping and metadata (jit.cpp)
@@ -58,7 +65,8 @@ class JitProgram {
  public:
   // Compiles for the host architecture. `environment.helpers` is read now
   // (direct calls); maps and host variables are resolved at run time from
-  // the Environment passed to run(), which must have the same helpers.
+  // the Environment passed to run(), which must have the same helpers (and
+  // the same array maps where lookups were inlined).
   static Result<JitProgram> compile(const Program& program, const Environment& environment,
                                     const JitOptions& options = {});
   JitProgram(JitProgram&&) noexcept;

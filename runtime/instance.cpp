@@ -13,7 +13,9 @@
 
 #include "helpers/maps/epoch.hpp"
 #include "helpers/maps/map_memory_budget.hpp"
+#include "helpers/maps/array_map.hpp"
 #include "helpers/maps/prog_array_map.hpp"
+#include "helpers/standard/standard_helpers.hpp"
 #include "jit/jit.hpp"
 #include "loader/program_file.hpp"
 #include "runtime/low_memory.hpp"
@@ -315,6 +317,7 @@ Result<void> Instance::create_maps() {
     binding.direct_value = direct.empty() ? nullptr : direct.data();
     binding.value_size = direct.size();
     binding.writable = !definition.readonly;
+    bind_array_layout(**map, binding);  // the JIT may compile its lookups inline
     if (!direct.empty())
       global_regions_.push_back(
           MemoryRegion{reinterpret_cast<uint64_t>(direct.data()), direct.size(), binding.writable});
@@ -326,6 +329,7 @@ Result<void> Instance::create_maps() {
   environment_.helpers = helper_table_;
   environment_.maps = bindings_;
   environment_.host_data = options_.host_data;
+  environment_.array_lookup = &bpf_map_lookup_elem;
 
   const ContextKind kind = context_kind(*type_);
   if (kind == ContextKind::kXdp || kind == ContextKind::kSkb) {
@@ -411,6 +415,7 @@ Result<const InstanceProgram*> Instance::prepare(Program program, const std::str
     jit_options.max_call_depth = stack.max_call_depth;
     jit_options.blind_constants = options_.blind_constants;
     jit_options.spectre_v1 = options_.spectre_v1;
+    jit_options.inline_map_lookups = options_.inline_map_lookups;
     if (prepared.verification)
       jit_options.facts = std::make_shared<const VerifiedFacts>(prepared.verification->facts);
     auto jit = JitProgram::compile(program, environment_, jit_options);

@@ -71,6 +71,9 @@ struct InstanceOptions {
   // verifier bounded (verified programs only).
   bool blind_constants = false;
   bool spectre_v1 = false;
+  // Lookups of verified programs in plain array maps compiled inline by
+  // the JIT (JitOptions::inline_map_lookups); false keeps the helper call.
+  bool inline_map_lookups = true;
   // Instructions a run may execute: enforced for unverified checked runs
   // and under the `budget` termination policy; 0 means the default
   // (kDefaultInstructionBudget). Ignored under `proved` and `none`.

@@ -70,6 +70,7 @@ struct RunOptions {
   uint64_t repeat = 1;
   bool stats = false;
   std::vector<std::string> harden;  // "blind", "spectre"
+  bool no_inline_lookups = false;
 };
 
 // ---------------------------------------------------------------- the
@@ -276,6 +277,7 @@ int run_run(const RunOptions& options) {
     if (what == "blind") instance_options.blind_constants = true;
     if (what == "spectre") instance_options.spectre_v1 = true;
   }
+  instance_options.inline_map_lookups = !options.no_inline_lookups;
 
   if (!options.mem_file.empty() && !options.packet_file.empty())
     return report("--mem and --packet exclude each other", kExitUsage);
@@ -416,6 +418,8 @@ Command add_run_command(CLI::App& app) {
                   "spectre (Spectre v1 masking of verified pointer arithmetic); comma-separated")
       ->delimiter(',')
       ->check(CLI::IsMember({"blind", "spectre"}));
+  sub->add_flag("--no-inline-lookups", options->no_inline_lookups,
+                "JIT: keep array map lookups as helper calls instead of compiling them inline");
   return Command{sub, [options, budget] {
                    options->budget_given = budget->count() > 0;
                    return run_run(*options);

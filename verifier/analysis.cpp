@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "verifier/call_map_arguments.hpp"
 #include "verifier/cfg.hpp"
 #include "verifier/fixpoint.hpp"
 #include "verifier/speculation_limits.hpp"
@@ -182,8 +183,11 @@ VerifyResult analyze_detailed_impl(const AnalysisConfig& config, std::vector<Sta
     });
   }
   SpeculationLimits speculation(program);
-  transfer.set_checker(&collector, config.options.trace, [before, &speculation](uint32_t pc, const State& s) {
+  CallMapArguments call_maps(program, config.maps);
+  transfer.set_checker(&collector, config.options.trace,
+                       [before, &speculation, &call_maps](uint32_t pc, const State& s) {
     speculation.observe(pc, s);
+    call_maps.observe(pc, s);
     if (before == nullptr || pc >= before->size()) return;
     State& slot = (*before)[pc];
     if (slot.is_bottom()) slot = s;
@@ -284,6 +288,7 @@ VerifyResult analyze_detailed_impl(const AnalysisConfig& config, std::vector<Sta
   if (result.accepted) {
     result.facts = collector.facts();
     result.facts.pointer_offset_limits = speculation.facts();
+    result.facts.call_map_arguments = call_maps.facts();
   }
   result.states_explored = fixpoint.visits();
   result.time = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);

@@ -68,6 +68,12 @@ struct VerifiedFacts {
   // masking (jit/rewrites/spectre_v1.hpp) clamps the number to it, so a
   // mispredicted bounds check cannot move the pointer further.
   std::vector<PointerOffsetLimit> pointer_offset_limits;
+  // For each slot: when it is a helper call whose r1 is, on every path the
+  // verifier followed to it, the one map loaded by `lddw src=1` with this
+  // index (never an inner map a lookup returned), that index; -1 otherwise.
+  // The JIT compiles array map lookups inline with it
+  // (jit/rewrites/map_lookup_inline.hpp).
+  std::vector<int32_t> call_map_arguments;
 };
 
 struct VerifyResult {

@@ -32,6 +32,14 @@ struct MapBinding {
   uint8_t* direct_value = nullptr;  // null: no direct value access
   uint64_t value_size = 0;
   bool writable = true;             // .rodata is not
+  // For a plain array map (BPF_MAP_TYPE_ARRAY: not per-CPU, not of maps)
+  // whose values never move while it lives: entry i's value is at
+  // array_values + i * array_stride for i < array_entries. Null for every
+  // other map. With Environment::array_lookup, a JIT may compile lookups
+  // in this map inline (jit/rewrites/map_lookup_inline.hpp).
+  uint8_t* array_values = nullptr;
+  uint64_t array_stride = 0;
+  uint32_t array_entries = 0;
 };
 
 // A host variable (lddw src=3).
@@ -48,6 +56,12 @@ struct Environment {
   std::span<const MapBinding> maps;         // indexed as lddw src=1/2/5/6 imm
   std::span<const HostVariable> variables;  // indexed as lddw src=3 imm
   void* host_data = nullptr;                // for the host's helpers
+  // The helper (bpf_map_lookup_elem) whose lookup of a u32 key k, read
+  // from the key pointer r2, in a map whose binding has array_values
+  // returns array_values + k * array_stride when k < array_entries and 0
+  // otherwise, and does nothing else a fast-mode run can observe. Calls
+  // to it on such maps may be compiled inline. Null: none.
+  HelperFunction array_lookup = nullptr;
 
   HelperFunction helper(uint64_t id) const {
     return id < helpers.size() ? helpers[id] : nullptr;

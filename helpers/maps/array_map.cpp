@@ -134,4 +134,15 @@ Result<bool> ArrayMap::do_host_next_key(std::span<const uint8_t> key, std::span<
   return array_next_key(key, definition().max_entries, next_out.data());
 }
 
+void bind_array_layout(const Map& map, MapBinding& binding) {
+  binding.array_values = nullptr;
+  binding.array_stride = 0;
+  binding.array_entries = 0;
+  const auto* array = dynamic_cast<const ArrayMap*>(&map);
+  if (array == nullptr || map.definition().type != kMapArray) return;
+  binding.array_values = array->element(0, 0);
+  binding.array_stride = array->stride();
+  binding.array_entries = map.definition().max_entries;
+}
+
 }  // namespace sandbpf

@@ -13,6 +13,7 @@
 
 #include "helpers/maps/map.hpp"
 #include "helpers/maps/map_support.hpp"
+#include "vm/environment.hpp"
 
 namespace sandbpf {
 
@@ -31,6 +32,9 @@ class ArrayMap final : public Map {
   bool percpu() const { return definition().type == kMapPercpuArray; }
   // The value of entry `index` in `slot` (slot 0 for a plain array), or null.
   uint8_t* element(uint32_t index, uint32_t slot) const;
+  // Bytes from one entry's value to the next's (a plain array: entry i at
+  // element(0, 0) + i * stride()); fixed for the map's life.
+  uint64_t stride() const { return stride_ * copies_; }
 
  protected:
   Result<void> do_host_lookup(std::span<const uint8_t> key, std::span<uint8_t> value_out) override;
@@ -48,5 +52,12 @@ class ArrayMap final : public Map {
   maps_internal::MemoryAccount account_;
   maps_internal::RawStorage storage_;
 };
+
+// Fills `binding`'s array layout (MapBinding::array_values, array_stride,
+// array_entries) when `map` is a plain array (BPF_MAP_TYPE_ARRAY: not
+// per-CPU, not of maps), so that a JIT may compile its lookups inline;
+// leaves it null for every other map. One place decides which maps
+// qualify, for the runtime's Instance and the benchmarks alike.
+void bind_array_layout(const Map& map, MapBinding& binding);
 
 }  // namespace sandbpf

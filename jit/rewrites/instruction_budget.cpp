@@ -41,6 +41,16 @@ void charge_and_jump(std::vector<RewriteSlot>& out, int32_t n, bool wide, int64_
   out.push_back({budget_exhausted_call(-1)});
 }
 
+}  // namespace
+
+std::vector<RewriteSlot> call_charge(int16_t value_register) {
+  std::vector<RewriteSlot> out;
+  charge(out, 1, value_register);
+  return out;
+}
+
+namespace {
+
 std::vector<RewriteSlot> rewrite(const LoweredProgram& input, size_t pc, bool wide) {
   const Insn& in = input.insns[pc];
   const InsnInfo& row = input.row(pc);

@@ -25,10 +25,18 @@
 // distances within the program, not values the program chose).
 #pragma once
 
+#include <vector>
+
 #include "jit/lowered_program.hpp"
+#include "jit/rewrites/relayout.hpp"
 
 namespace sandbpf {
 
 LoweredProgram charge_instruction_budget(const LoweredProgram& input);
+
+// The charge before a call, `jge r12, 1, +1 ; EXHAUSTED(value_register) ;
+// sub r12, 1`, for rewrites that replace a call by other code that must
+// still cost what the call did (map_lookup_inline.hpp).
+std::vector<RewriteSlot> call_charge(int16_t value_register);
 
 }  // namespace sandbpf

@@ -3,6 +3,8 @@
 #include "helpers/maps/array_map.hpp"
 
 #include <cerrno>
+#include <memory>
+#include <vector>
 
 #include "helpers/maps/tests/map_test_support.hpp"
 
@@ -26,6 +28,36 @@ TEST(ArrayMap, StartsZeroedWithAlignedValues) {
   uint32_t out_of_range = 3;
   EXPECT_EQ(map->lookup(&out_of_range, 0), nullptr);
   EXPECT_EQ(map->memory_used(), 3u * 8);
+}
+
+// The layout a JIT compiles lookups inline with: entry i at values + i *
+// stride, exactly where lookup() finds it; only plain arrays have one.
+TEST(ArrayMap, OnlyPlainArraysBindAnInlineLayout) {
+  TestEnvironment t;
+  auto map = t.make(map_def("a", kMapArray, 4, 20, 6));
+  MapBinding binding;
+  bind_array_layout(*map, binding);
+  ASSERT_NE(binding.array_values, nullptr);
+  EXPECT_EQ(binding.array_stride, 24u);
+  EXPECT_EQ(binding.array_entries, 6u);
+  for (uint32_t i = 0; i < 6; ++i)
+    EXPECT_EQ(binding.array_values + i * binding.array_stride, map->lookup(&i, 0)) << "entry " << i;
+
+  const MapDefinition inner = map_def("inner", kMapArray, 4, 8, 4);
+  const std::vector<std::unique_ptr<Map>> others = [&] {
+    std::vector<std::unique_ptr<Map>> v;
+    v.push_back(t.make(map_def("p", kMapPercpuArray, 4, 8, 4)));
+    v.push_back(t.make(map_def("h", kMapHash, 4, 8, 4)));
+    v.push_back(t.make(map_def("o", kMapArrayOfMaps, 4, 4, 4), &inner));
+    return v;
+  }();
+  for (const auto& other : others) {
+    MapBinding stale = binding;  // a binding reused: cleared, not kept
+    bind_array_layout(*other, stale);
+    EXPECT_EQ(stale.array_values, nullptr) << other->definition().name;
+    EXPECT_EQ(stale.array_stride, 0u);
+    EXPECT_EQ(stale.array_entries, 0u);
+  }
 }
 
 TEST(ArrayMap, UpdateFlagsAndErrors) {
