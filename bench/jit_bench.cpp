@@ -8,8 +8,10 @@
 // table shows beside it.
 //
 //   sandbpf_jit_bench [Google Benchmark flags]
-//       jit/<kernel> and native/<kernel> for every kernel, then a summary
+//       jit/<kernel>, jit_budget/<kernel>, native/<kernel> and
+//       native_vectorized/<kernel> for every kernel, then a summary
 //       table: ns per run on the JIT and natively, JIT/native per kernel,
+//       JIT against the vectorized native build (jit/vec),
 //       and the geometric mean of JIT/native over the kernels.
 //   sandbpf_jit_bench --list-kernels
 //   sandbpf_jit_bench --no-inline-lookups [...]
@@ -69,6 +71,7 @@ struct PreparedKernel {
   std::string verified;  // "yes", or why not
 
   uint64_t run_native() const { return spec->native(input->data(), input->size()); }
+  uint64_t run_vectorized() const { return spec->vectorized(input->data(), input->size()); }
   Result<uint64_t> run_jit() const { return jit->run(kernel_environment(), run_input); }
   // The `budget` termination policy: a budget no kernel reaches, charged
   // at back-edges and calls.
@@ -116,6 +119,8 @@ std::unique_ptr<PreparedKernel> prepare(const KernelSpec& spec) {
   kernel->run_input.packet_size = kernel->input->size();
 
   kernel->expected_r0 = kernel->run_native();
+  if (kernel->run_vectorized() != kernel->expected_r0)
+    die(std::string(spec.name) + ": the vectorized native build disagrees with the scalar one");
   auto r0 = kernel->run_jit();
   if (!r0) die(std::string(spec.name) + ": JIT run failed: " + r0.error().to_string());
   if (*r0 != kernel->expected_r0)
@@ -147,14 +152,19 @@ void bench_native(benchmark::State& state, const PreparedKernel* kernel) {
             [kernel] { return kernel->run_native(); });
 }
 
+void bench_vectorized(benchmark::State& state, const PreparedKernel* kernel) {
+  time_runs(state, kernel->insns_per_run, kernel->expected_r0,
+            [kernel] { return kernel->run_vectorized(); });
+}
+
 constexpr double kTargetGeomean = 1.10;
 constexpr double kTargetWorst = 1.5;
 
 void print_summary(const SummaryReporter& reporter,
                    const std::vector<std::unique_ptr<PreparedKernel>>& kernels) {
   std::cout.flush();
-  std::printf("\n%-14s %12s %12s %9s %14s %10s %7s %11s %11s %7s %s\n", "kernel", "insns/run",
-              "jit ns/run", "ns/insn", "native ns/run", "jit/nat", "target", "budget/nat",
+  std::printf("\n%-14s %12s %12s %9s %14s %10s %7s %11s %9s %11s %7s %s\n", "kernel", "insns/run",
+              "jit ns/run", "ns/insn", "native ns/run", "jit/nat", "target", "budget/nat", "jit/vec",
               "compile us", "insns", "verified");
   double log_sum = 0;
   int counted = 0;
@@ -177,11 +187,12 @@ void print_summary(const SummaryReporter& reporter,
       worst_name = name;
     }
     const double budget = reporter.ns_per_run("jit_budget/" + name);
-    std::printf("%-14s %12llu %12.0f %9.3f %14.0f %10.2f %7s %11.2f %11.1f %7zu %s\n", name.c_str(),
+    const double vectorized = reporter.ns_per_run("native_vectorized/" + name);
+    std::printf("%-14s %12llu %12.0f %9.3f %14.0f %10.2f %7s %11.2f %9.2f %11.1f %7zu %s\n", name.c_str(),
                 static_cast<unsigned long long>(kernel->insns_per_run), jit,
                 jit / static_cast<double>(kernel->insns_per_run), native, ratio,
                 ratio <= kTargetWorst ? "ok" : "MISSED", budget < 0 ? 0.0 : budget / native,
-                kernel->compile_us, kernel->program->size(), kernel->verified.c_str());
+                vectorized < 0 ? 0.0 : jit / vectorized, kernel->compile_us, kernel->program->size(), kernel->verified.c_str());
   }
   if (counted > 0) {
     const double geomean = std::exp(log_sum / counted);
@@ -190,7 +201,8 @@ void print_summary(const SummaryReporter& reporter,
                 counted, geomean, kTargetGeomean, geomean <= kTargetGeomean ? "ok" : "MISSED", worst_name.c_str(),
                 worst, kTargetWorst, worst <= kTargetWorst ? "ok" : "MISSED");
   }
-  std::printf("(CPU time, median of repetitions; native: -O2 -fno-tree-vectorize; compile us: median "
+  std::printf("(CPU time, median of repetitions; native: -O2 -fno-tree-vectorize; vec: the same "
+              "sources at -O2 -ftree-vectorize; compile us: median "
               "of 21 compiles of the kernel's insns)\n");
   std::fflush(stdout);
 }
@@ -229,6 +241,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("jit/" + name).c_str(), bench_jit, kernel.get());
     benchmark::RegisterBenchmark(("jit_budget/" + name).c_str(), bench_jit_budget, kernel.get());
     benchmark::RegisterBenchmark(("native/" + name).c_str(), bench_native, kernel.get());
+    benchmark::RegisterBenchmark(("native_vectorized/" + name).c_str(), bench_vectorized, kernel.get());
   }
   if (console) {
     auto colour = isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular

@@ -12,7 +12,9 @@
 
 // The native builds of the kernels (bench/kernels/*.c, compiled as C).
 extern "C" {
-#define SANDBPF_DECLARE_KERNEL(name) uint64_t bench_kernel_##name(uint8_t* mem, uint64_t len);
+#define SANDBPF_DECLARE_KERNEL(name)                                   \
+  uint64_t bench_kernel_##name(uint8_t* mem, uint64_t len);            \
+  uint64_t bench_vectorized_kernel_##name(uint8_t* mem, uint64_t len);
 SANDBPF_DECLARE_KERNEL(scalar_loop)
 SANDBPF_DECLARE_KERNEL(fibonacci)
 SANDBPF_DECLARE_KERNEL(checksum)
@@ -36,23 +38,23 @@ constexpr size_t k64KiB = 64 * 1024;
 
 constexpr std::array kKernels = {
     KernelSpec{"scalar_loop", "ALU-only loop, len iterations", &bench_kernel_scalar_loop,
-               InputKind::kRandomBytes, k64KiB},
+               InputKind::kRandomBytes, k64KiB, &bench_vectorized_kernel_scalar_loop},
     KernelSpec{"fibonacci", "iterative Fibonacci F(len) mod 2^64", &bench_kernel_fibonacci,
-               InputKind::kRandomBytes, k64KiB},
+               InputKind::kRandomBytes, k64KiB, &bench_vectorized_kernel_fibonacci},
     KernelSpec{"checksum", "byte-wise Fletcher-style checksum over 64 KiB",
-               &bench_kernel_checksum, InputKind::kRandomBytes, k64KiB},
+               &bench_kernel_checksum, InputKind::kRandomBytes, k64KiB, &bench_vectorized_kernel_checksum},
     KernelSpec{"fnv1a", "64-bit FNV-1a over 64 KiB", &bench_kernel_fnv1a,
-               InputKind::kRandomBytes, k64KiB},
+               InputKind::kRandomBytes, k64KiB, &bench_vectorized_kernel_fnv1a},
     KernelSpec{"bubble_sort", "bubble sort of 256 int32", &bench_kernel_bubble_sort,
-               InputKind::kRandomBytes, k64KiB},
+               InputKind::kRandomBytes, k64KiB, &bench_vectorized_kernel_bubble_sort},
     KernelSpec{"packet_parser", "Ethernet/VLAN/IPv4/IPv6/TCP/UDP/ICMP classifier over 64 KiB of frames",
-               &bench_kernel_packet_parser, InputKind::kPackets, k64KiB},
+               &bench_kernel_packet_parser, InputKind::kPackets, k64KiB, &bench_vectorized_kernel_packet_parser},
     KernelSpec{"helper_call", "helper call (id 1) per 64-bit word, 8192 calls",
-               &bench_kernel_helper_call, InputKind::kRandomBytes, k64KiB},
+               &bench_kernel_helper_call, InputKind::kRandomBytes, k64KiB, &bench_vectorized_kernel_helper_call},
     KernelSpec{"subprog_call", "bpf-to-bpf call per 64-bit word, 8192 calls",
-               &bench_kernel_subprog_call, InputKind::kRandomBytes, k64KiB},
+               &bench_kernel_subprog_call, InputKind::kRandomBytes, k64KiB, &bench_vectorized_kernel_subprog_call},
     KernelSpec{"map_lookup", "bpf_map_lookup_elem (id 2) on an array map per byte, 65536 lookups",
-               &bench_kernel_map_lookup, InputKind::kRandomBytes, k64KiB},
+               &bench_kernel_map_lookup, InputKind::kRandomBytes, k64KiB, &bench_vectorized_kernel_map_lookup},
 };
 
 // xorshift64*: a fixed, portable byte stream.

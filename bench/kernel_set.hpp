@@ -34,6 +34,7 @@ struct KernelSpec {
   NativeKernel native;           // the same source, compiled for the host
   InputKind input;
   size_t input_size;             // bytes of memory (r2)
+  NativeKernel vectorized;       // the same source with the vectorizer on
 };
 
 std::span<const KernelSpec> all_kernels();
