@@ -575,5 +575,9 @@ std::span<const uint32_t> JitProgram::instruction_offsets() const {
 const Program& JitProgram::program() const { return code_->program; }
 size_t JitProgram::call_sites() const { return code_->main.call_sites; }
 size_t JitProgram::direct_call_sites() const { return code_->main.direct_call_sites; }
+size_t JitProgram::inlined_lookups() const {
+  return static_cast<size_t>(std::count_if(code_->lookups.begin(), code_->lookups.end(),
+                                           [](const InlineArrayLookup& l) { return l.values != 0; }));
+}
 
 }  // namespace sandbpf

@@ -92,6 +92,11 @@ class JitProgram {
   // publication (the others go through their veneers).
   size_t call_sites() const;
   size_t direct_call_sites() const;
+  // How many bpf_map_lookup_elem calls were compiled inline (array maps,
+  // verified fast mode; jit/README.md). Unlike call_sites(), it does not
+  // depend on whether the backend records its calls as relocations
+  // (riscv64 calls through absolute addresses and records none).
+  size_t inlined_lookups() const;
 
  private:
   explicit JitProgram(std::unique_ptr<CompiledCode> code);
