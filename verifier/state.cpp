@@ -227,8 +227,9 @@ void State::set_interval(VarId v, const Interval& i) {
   if (value == nullptr) return;
   switch (var_meaning(*value)) {
     case VarMeaning::kOffset: {
-      Interval& o = value->off(*value->single_offset_region());
-      o = o.meet(i);
+      const Region r = *value->single_offset_region();
+      const Interval o = value->off(r).meet(i);
+      value->set_off(r, o);
       if (o.is_bottom()) fail();
       break;
     }
@@ -510,11 +511,13 @@ void State::relate_constants(const State& other) {
 
 
 Zone State::aligned_zone(const State& o) const {
-  Zone z = zone_;
+  std::vector<VarId> differ;
   for (VarId v : zone_vars(zone_)) {
     const VarMeaning m = meaning_of(v);
-    if (m == VarMeaning::kNone || m != o.meaning_of(v)) z.forget(v);
+    if (m == VarMeaning::kNone || m != o.meaning_of(v)) differ.push_back(v);
   }
+  Zone z = zone_;  // shares the edges when nothing is forgotten
+  if (!differ.empty()) z.forget(differ);
   return z;
 }
 

@@ -153,8 +153,8 @@ void Transfer::assume_registers(State& s, Cmp cmp, bool is32, unsigned dst, std:
         s.set_bottom();
         return;
       }
-      s.reg(dst).off(rg) = a.signed_interval();
-      s.reg(*src_reg).off(rg) = b.signed_interval();
+      s.reg(dst).set_off(rg, a.signed_interval());
+      s.reg(*src_reg).set_off(rg, b.signed_interval());
     }
     if (*src_reg != dst && var_meaning(d) == VarMeaning::kOffset) relate(s, scmp, s.var(dst), s.var(*src_reg));
     s.reduce();

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sandbpf::verifier {
 
 std::string_view region_name(Region r) {
@@ -31,7 +33,7 @@ RegValue RegValue::number(const Scalar& s) {
 RegValue RegValue::pointer(Region r, Interval offset) {
   RegValue v;
   v.regions = bit(r);
-  v.off(r) = offset;
+  v.set_off(r, offset);
   return v;
 }
 
@@ -59,6 +61,66 @@ constexpr RegionSet kWithMaps = bit(Region::kMapValue) | bit(Region::kMapPointer
 constexpr RegionSet kWithSize = bit(Region::kMemory) | bit(Region::kSocket);
 }  // namespace
 
+int RegValue::slot_of(Region r) const {
+  int shared = -1;
+  for (size_t i = 0; i < kOffsetSlots; ++i) {
+    if (off_tags_[i] == static_cast<uint8_t>(r)) return static_cast<int>(i);
+    if (off_tags_[i] == kSharedSlot) shared = static_cast<int>(i);
+  }
+  return has(r) ? shared : -1;
+}
+
+const Interval& RegValue::off(Region r) const {
+  static constexpr Interval kTop{};
+  const int i = slot_of(r);
+  return i < 0 ? kTop : offs_[static_cast<size_t>(i)];
+}
+
+int RegValue::reusable_slot() const {
+  // The shared slot is read by the present offset regions without a slot of their own.
+  bool shared_read = false;
+  for_each_offset_region(regions & kWithOffset, [&](Region r) {
+    shared_read |= std::find(off_tags_.begin(), off_tags_.end(), static_cast<uint8_t>(r)) == off_tags_.end();
+  });
+  for (size_t i = 0; i < kOffsetSlots; ++i) {
+    const uint8_t tag = off_tags_[i];
+    if (tag == kFreeSlot || (tag == kSharedSlot && !shared_read)) return static_cast<int>(i);
+    if (tag != kSharedSlot && !has(static_cast<Region>(tag))) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void RegValue::set_off(Region r, const Interval& offset) {
+  for (size_t i = 0; i < kOffsetSlots; ++i) {
+    if (off_tags_[i] == static_cast<uint8_t>(r)) {
+      offs_[i] = offset;
+      return;
+    }
+  }
+  // A region that already reads the shared slot (its offset is part of the
+  // hull, with other regions' that it cannot be told apart from) is joined
+  // in; so is a new region when every slot is taken.
+  const bool reads_shared = has(r) && slot_of(r) >= 0;
+  if (!reads_shared) {
+    const int free = reusable_slot();
+    if (free >= 0) {
+      off_tags_[static_cast<size_t>(free)] = static_cast<uint8_t>(r);
+      offs_[static_cast<size_t>(free)] = offset;
+      return;
+    }
+  }
+  for (size_t i = 0; i < kOffsetSlots; ++i) {
+    if (off_tags_[i] == kSharedSlot) {
+      offs_[i] = offs_[i].join(offset);
+      return;
+    }
+  }
+  // Every slot holds a present region of its own: the last one becomes the
+  // shared slot of its region and r.
+  offs_[kOffsetSlots - 1] = offs_[kOffsetSlots - 1].join(offset);
+  off_tags_[kOffsetSlots - 1] = kSharedSlot;
+}
+
 Interval RegValue::offset() const {
   Interval hull = Interval::bottom();
   for_each_offset_region(regions & kWithOffset, [&](Region r) { hull = hull.join(off(r)); });
@@ -74,7 +136,10 @@ std::optional<Region> RegValue::single_offset_region() const {
 }
 
 void RegValue::shift_offsets(const Interval& delta) {
-  for_each_offset_region(regions & kWithOffset, [&](Region r) { off(r) = off(r).add(delta); });
+  // Slot by slot, so that a shared slot moves once (its regions all move).
+  for (size_t i = 0; i < kOffsetSlots; ++i) {
+    if (off_tags_[i] != kFreeSlot) offs_[i] = offs_[i].add(delta);
+  }
   if (has(Region::kMapValue)) room = room.sub(delta);
 }
 
@@ -117,7 +182,7 @@ RegValue RegValue::join(const RegValue& o) const {
   for_each_offset_region(r.regions & kWithOffset, [&](Region rg) {
     const bool a_has = has(rg);
     const bool b_has = o.has(rg);
-    r.off(rg) = a_has && b_has ? off(rg).join(o.off(rg)) : (a_has ? off(rg) : o.off(rg));
+    r.set_off(rg, a_has && b_has ? off(rg).join(o.off(rg)) : (a_has ? off(rg) : o.off(rg)));
   });
   r.maps = maps | o.maps;
   if (has(Region::kMapValue) && o.has(Region::kMapValue)) r.room = room.join(o.room);
@@ -140,7 +205,7 @@ RegValue RegValue::widen(const RegValue& newer, std::span<const int64_t> thresho
   RegValue r = join(newer);
   if (has(Region::kNumber) && newer.has(Region::kNumber)) r.num = num.widen(newer.num, thresholds);
   for_each_offset_region(regions & newer.regions & kWithOffset,
-                         [&](Region rg) { r.off(rg) = off(rg).widen(newer.off(rg), thresholds); });
+                         [&](Region rg) { r.set_off(rg, off(rg).widen(newer.off(rg), thresholds)); });
   if (has(Region::kMapValue) && newer.has(Region::kMapValue)) r.room = room.widen(newer.room, thresholds);
   return r;
 }
@@ -150,7 +215,7 @@ RegValue RegValue::narrow(const RegValue& newer) const {
   RegValue r = *this;
   if (has(Region::kNumber) && newer.has(Region::kNumber)) r.num = num.narrow(newer.num);
   for_each_offset_region(regions & newer.regions & kWithOffset,
-                         [&](Region rg) { r.off(rg) = off(rg).narrow(newer.off(rg)); });
+                         [&](Region rg) { r.set_off(rg, off(rg).narrow(newer.off(rg))); });
   if (has(Region::kMapValue) && newer.has(Region::kMapValue)) r.room = room.narrow(newer.room);
   // Regions only shrink when the newer value has fewer.
   r.regions = regions & newer.regions;

@@ -4,7 +4,9 @@
 //   pointers        an offset interval from the region's start, one per
 //                   region (a register joined from a stack pointer and a map
 //                   value pointer keeps both offsets); for the packet the
-//                   offset is from data, so data_end is at the packet size
+//                   offset is from data, so data_end is at the packet size.
+//                   Three regions keep their own offsets; a fourth and more
+//                   share one interval, the hull of theirs (see set_off)
 //   map pointers and map value pointers: which maps (a small set)
 //   stack pointers  which frame they point into
 //   function refs   the function's entry pc (in the offset)
@@ -68,9 +70,13 @@ struct RegValue {
   uint32_t id = 0;          // maybe-null identity (0: none)
   uint32_t origin = 0;      // insn + 1 of the helper call that made it, 0: none
 
-  // The offset for region r (a pointer region, kMapPointer or kFunction).
-  Interval& off(Region r) { return offs_[slot(r)]; }
-  const Interval& off(Region r) const { return offs_[slot(r)]; }
+  // The offset for region r (a pointer region, kMapPointer or kFunction);
+  // top for a region the value does not hold.
+  const Interval& off(Region r) const;
+  // Sets region r's offset. A region that finds no slot of its own (a
+  // fourth offset region) shares the overflow slot: its offset is joined
+  // into the slot's, so every region sharing it keeps a sound bound.
+  void set_off(Region r, const Interval& offset);
   // The hull of the offsets of every region present (one region: its offset).
   Interval offset() const;
   // The single offset region present, if exactly one.
@@ -110,9 +116,22 @@ struct RegValue {
   std::string to_string() const;
 
  private:
-  static constexpr size_t kOffsetSlots = kRegionCount - 2;  // every region but uninit and number
-  static size_t slot(Region r) { return static_cast<size_t>(r) - 2; }
+  // Offsets are stored sparsely: a value holds one offset region almost
+  // always (partitions keep pointer kinds apart), two or three where
+  // partitions were joined, more only rarely (24 joins on the whole
+  // corpus). Nine dense intervals made a RegValue 256 bytes, and states are
+  // copied at every instruction.
+  static constexpr size_t kOffsetSlots = 3;
+  static constexpr uint8_t kFreeSlot = 0xff;    // holds nothing
+  static constexpr uint8_t kSharedSlot = 0xfe;  // the hull of the regions without a slot
+  // The slot holding region r's offset: its own, else the shared one; -1
+  // when neither exists (r is absent or its offset was never set).
+  int slot_of(Region r) const;
+  // A slot that holds no present region's offset (free, stale, or a shared
+  // slot no present region reads); -1 when none.
+  int reusable_slot() const;
   std::array<Interval, kOffsetSlots> offs_{};
+  std::array<uint8_t, kOffsetSlots> off_tags_{kFreeSlot, kFreeSlot, kFreeSlot};
 };
 
 }  // namespace sandbpf::verifier

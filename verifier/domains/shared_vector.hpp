@@ -20,6 +20,8 @@ class SharedVector {
     else if (data_.use_count() > 1) data_ = std::make_shared<std::vector<T>>(*data_);
     return *data_;
   }
+  // Both share one vector (then they are equal without a look at it).
+  bool same_storage(const SharedVector& o) const { return data_ == o.data_; }
   friend bool operator==(const SharedVector& a, const SharedVector& b) {
     return a.data_ == b.data_ || a.get() == b.get();
   }

@@ -116,6 +116,7 @@ bool StackFrame::leq(const StackFrame& o) const {
   for (size_t i = 0; i < words(); ++i) {
     if ((o.bits()[i] & ~bits()[i]) != 0) return false;  // o needs bytes we may lack
   }
+  if (cells_.same_storage(o.cells_)) return true;
   // Every cell o remembers must be here, at least as precise.
   for (const Cell& oc : o.list()) {
     const Cell* c = cell_at(oc.off, oc.width);
@@ -133,12 +134,37 @@ bool StackFrame::leq(const StackFrame& o) const {
 StackFrame StackFrame::join(const StackFrame& o) const {
   StackFrame r(size_);
   for (size_t i = 0; i < words(); ++i) r.bits()[i] = bits()[i] & o.bits()[i];
-  r.mut().reserve(std::min(list().size(), o.list().size()));
-  for (const Cell& c : list()) {
-    const Cell* oc = o.cell_at(c.off, c.width);
-    if (oc == nullptr) continue;
-    r.mut().push_back(Cell{c.off, c.width, c.value.join(oc->value)});
+  // The same cells on both sides (copies of one state): the join is them.
+  if (cells_.same_storage(o.cells_)) {
+    r.cells_ = cells_;
+    return r;
   }
+  // Both lists are sorted by offset: one merge walk keeps the cells at the
+  // same place and of the same width on both sides.
+  const std::vector<Cell>& a = list();
+  const std::vector<Cell>& b = o.list();
+  std::vector<Cell> out;
+  out.reserve(std::min(a.size(), b.size()));
+  bool same_as_a = true;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i].off < b[j].off) {
+      same_as_a = false;
+      ++i;
+    } else if (b[j].off < a[i].off) {
+      ++j;
+    } else {
+      if (a[i].width == b[j].width) {
+        out.push_back(Cell{a[i].off, a[i].width, a[i].value.join(b[j].value)});
+        same_as_a = same_as_a && out.back().value == a[i].value;
+      } else {
+        same_as_a = false;
+      }
+      ++i;
+      ++j;
+    }
+  }
+  if (same_as_a && out.size() == a.size()) r.cells_ = cells_;
+  else if (!out.empty()) r.mut() = std::move(out);
   return r;
 }
 

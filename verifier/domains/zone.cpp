@@ -188,17 +188,49 @@ bool Zone::leq(const Zone& o, const IntervalOf& mine) const {
 }
 
 Zone Zone::join(const Zone& a, const IntervalOf& a_int, const Zone& b, const IntervalOf& b_int) {
-  Zone r;
-  auto consider = [&](const Edge& e) {
-    const int64_t ca = a.bound_with(e.x, e.y, a_int);
-    const int64_t cb = b.bound_with(e.x, e.y, b_int);
-    const int64_t c = std::max(ca, cb);
-    if (c != kPlusInf) r.tighten(e.x, e.y, c);
+  // One merge walk over the two sorted lists: the result comes out sorted.
+  // An edge of one side is weakened by the other side's bound, which may
+  // come from that side's intervals alone.
+  const std::vector<Edge>& ea = a.edges();
+  const std::vector<Edge>& eb = b.edges();
+  std::vector<Edge> out;
+  out.reserve(std::max(ea.size(), eb.size()));
+  auto interval_bound = [](const IntervalOf& interval_of, VarId x, VarId y) {
+    const Interval ix = interval_of(x);
+    const Interval iy = interval_of(y);
+    if (ix.is_bottom() || iy.is_bottom() || ix.hi() == kPlusInf || iy.lo() == kMinusInf) return kPlusInf;
+    const auto d = finite_add(ix.hi(), bound_neg(iy.lo()));
+    return d ? *d : kPlusInf;
   };
-  for (const Edge& e : a.edges()) consider(e);
-  for (const Edge& e : b.edges()) {
-    if (!a.bound(e.x, e.y)) consider(e);
+  auto emit = [&](VarId x, VarId y, int64_t ca, int64_t cb) {
+    const int64_t c = std::max(ca, cb);
+    if (c != kPlusInf) out.push_back(Edge{x, y, c});
+  };
+  size_t i = 0;
+  size_t j = 0;
+  while (i < ea.size() || j < eb.size()) {
+    const bool take_a = j >= eb.size() || (i < ea.size() && std::pair(ea[i].x, ea[i].y) <= std::pair(eb[j].x, eb[j].y));
+    const bool take_b = i >= ea.size() || (j < eb.size() && std::pair(eb[j].x, eb[j].y) <= std::pair(ea[i].x, ea[i].y));
+    if (take_a && take_b) {  // on both sides
+      const Edge& e = ea[i];
+      emit(e.x, e.y, std::min(e.c, interval_bound(a_int, e.x, e.y)), std::min(eb[j].c, interval_bound(b_int, e.x, e.y)));
+      ++i;
+      ++j;
+    } else if (take_a) {
+      const Edge& e = ea[i++];
+      emit(e.x, e.y, std::min(e.c, interval_bound(a_int, e.x, e.y)), interval_bound(b_int, e.x, e.y));
+    } else {
+      const Edge& e = eb[j++];
+      emit(e.x, e.y, interval_bound(a_int, e.x, e.y), std::min(e.c, interval_bound(b_int, e.x, e.y)));
+    }
   }
+  // A result equal to one side shares that side's list (joins at a program
+  // point mostly change nothing: no new copy, and later joins and copies
+  // see the same storage).
+  if (out == ea) return a;
+  if (out == eb) return b;
+  Zone r;
+  if (!out.empty()) r.mut() = std::move(out);
   return r;
 }
 

@@ -75,6 +75,32 @@ TEST(StackFrame, JoinKeepsCommonBytesAndCells) {
   EXPECT_FALSE(j.leq(a));
 }
 
+// The join walks both cell lists at once: cells at the same offset and of
+// the same width join; a cell on one side only, or of another width, goes.
+TEST(StackFrame, JoinMatchesCellsByOffsetAndWidth) {
+  StackFrame a;
+  a.store(-32, 8, RegValue::constant(1));
+  a.store(-20, 4, RegValue::constant(7));
+  a.store(-8, 8, RegValue::constant(3));
+  StackFrame b;
+  b.store(-24, 8, RegValue::constant(5));
+  b.store(-20, 2, RegValue::constant(7));
+  b.store(-8, 8, RegValue::constant(4));
+  const StackFrame j = a.join(b);
+  EXPECT_EQ(j.cell_at(-32, 8), nullptr);
+  EXPECT_EQ(j.cell_at(-24, 8), nullptr);
+  EXPECT_EQ(j.cell_at(-20, 4), nullptr);
+  EXPECT_EQ(j.cell_at(-20, 2), nullptr);
+  ASSERT_NE(j.cell_at(-8, 8), nullptr);
+  EXPECT_EQ(j.cell_at(-8, 8)->value.num, Scalar::unsigned_range(3, 4));
+  EXPECT_TRUE(a.leq(j));
+  EXPECT_TRUE(b.leq(j));
+  // A copy shares its cells: joined with the original it is the original.
+  const StackFrame copy = a;
+  EXPECT_EQ(a.join(copy), a);
+  EXPECT_TRUE(copy.leq(a));
+}
+
 TEST(StackFrame, BoundsOfTheFrame) {
   StackFrame s(512);
   EXPECT_TRUE(s.in_bounds(-512, -504));

@@ -23,7 +23,7 @@ TEST(State, ConstraintsTightenIntervals) {
   // r2 = r1 + 8 keeps the relation: r2 - packet_size <= 8.
   s.copy_reg(2, 1);
   s.zone().shift(s.var(2), 8, 8);
-  s.reg(2).off(Region::kPacket) = Interval::constant(22);
+  s.reg(2).set_off(Region::kPacket, Interval::constant(22));
   EXPECT_EQ(s.zone().bound(s.var(2), kPacketSizeVar), 8);
 }
 

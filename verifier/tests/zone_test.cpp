@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 namespace sandbpf::verifier {
@@ -76,6 +77,32 @@ TEST(Zone, JoinKeepsTheWeakerBoundAndUsesIntervals) {
   // Without intervals, nothing is implied: the relation goes.
   j = Zone::join(a, intervals({}), empty, intervals({}));
   EXPECT_FALSE(j.bound(1, 0).has_value());
+}
+
+// The join walks both sorted lists at once: edges on one side only, on
+// both, interleaved, must each come out with the weaker bound, sorted.
+TEST(Zone, JoinOfInterleavedEdgesMatchesEdgeByEdge) {
+  Zone a;
+  ASSERT_TRUE(a.add(1, 0, 3));
+  ASSERT_TRUE(a.add(5, 2, 7));
+  ASSERT_TRUE(a.add(9, 4, -1));
+  Zone b;
+  ASSERT_TRUE(b.add(1, 0, 6));
+  ASSERT_TRUE(b.add(3, 2, 2));
+  ASSERT_TRUE(b.add(9, 4, -5));
+  // b knows x5 - x2 <= 0 from its intervals only; a knows x3 - x2 through its.
+  const Zone::IntervalOf ia = intervals({{3, Interval(0, 1)}, {2, Interval(0, 10)}});
+  const Zone::IntervalOf ib = intervals({{5, Interval(0, 0)}, {2, Interval(0, 10)}});
+  const Zone j = Zone::join(a, ia, b, ib);
+  EXPECT_EQ(j.bound(1, 0), 6);
+  EXPECT_EQ(j.bound(5, 2), 7);
+  EXPECT_EQ(j.bound(3, 2), 2);   // max(1 - 0, 2)
+  EXPECT_EQ(j.bound(9, 4), -1);
+  EXPECT_TRUE(std::is_sorted(j.edges().begin(), j.edges().end(), [](const auto& l, const auto& r) {
+    return std::pair(l.x, l.y) < std::pair(r.x, r.y);
+  }));
+  // Joined with itself, a zone is itself.
+  EXPECT_EQ(Zone::join(a, intervals({}), a, intervals({})), a);
 }
 
 TEST(Zone, LeqComparesEveryConstraintOfTheBiggerZone) {
