@@ -5,7 +5,11 @@
 // prevail-results.csv (file, section, function, verdict, seconds, peak
 // memory in KB, first message) so the two can be compared row by row.
 // Times are the verifier's CPU time per program (the machines this runs on
-// are shared: wall-clock time would measure the other tenants).
+// are shared: wall-clock time would measure the other tenants). Two columns
+// follow PREVAIL's: the program's instructions (slots, as loaded) and the
+// abstract states the analysis pushed through instructions
+// (VerifyResult::states_explored). The summary ends with time against
+// program size, by bands of instruction count.
 //
 // Peak memory is the process's resident high-water mark (VmHWM), reset
 // before each file through /proc/self/clear_refs where the kernel allows
@@ -24,6 +28,7 @@
 #endif
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -125,6 +130,54 @@ Result<std::map<std::string, std::map<std::string, std::string>>> read_types(con
   return types;
 }
 
+// Time against program size: the programs that were judged (accepted or
+// rejected), by bands of instruction count. Per band: the time per
+// instruction, and how it splits into states per instruction (the work the
+// program's branches make) and time per state (the cost of each).
+class SizeBands {
+ public:
+  void add(uint64_t instructions, double seconds, uint64_t states) {
+    size_t b = 0;
+    while (b + 1 < std::size(kLower) && instructions >= kLower[b + 1]) ++b;
+    Band& band = bands_[b];
+    ++band.programs;
+    band.instructions += instructions;
+    band.seconds += seconds;
+    band.max_seconds = std::max(band.max_seconds, seconds);
+    band.states += states;
+    band.largest = std::max(band.largest, instructions);
+  }
+  void print() const {
+    fmt::print("\ntime against size (programs judged):\n");
+    fmt::print("{:<12} {:>8} {:>9} {:>9} {:>9} {:>11} {:>12} {:>11}\n", "instructions", "programs", "total s",
+               "mean ms", "max ms", "us per insn", "states/insn", "ns per state");
+    for (size_t b = 0; b < std::size(kLower); ++b) {
+      const Band& band = bands_[b];
+      if (band.programs == 0) continue;
+      const std::string range = b + 1 < std::size(kLower)
+                                    ? fmt::format("{}-{}", kLower[b], kLower[b + 1] - 1)
+                                    : fmt::format("{}-{}", kLower[b], band.largest);
+      const double insns = static_cast<double>(band.instructions);
+      fmt::print("{:<12} {:>8} {:>9.2f} {:>9.2f} {:>9.1f} {:>11.2f} {:>12.1f} {:>11.0f}\n", range, band.programs,
+                 band.seconds, 1e3 * band.seconds / static_cast<double>(band.programs), 1e3 * band.max_seconds,
+                 1e6 * band.seconds / insns, static_cast<double>(band.states) / insns,
+                 band.states == 0 ? 0.0 : 1e9 * band.seconds / static_cast<double>(band.states));
+    }
+  }
+
+ private:
+  static constexpr uint64_t kLower[] = {0, 100, 1000, 5000};
+  struct Band {
+    uint64_t programs = 0;
+    uint64_t instructions = 0;
+    uint64_t states = 0;
+    uint64_t largest = 0;
+    double seconds = 0;
+    double max_seconds = 0;
+  };
+  std::array<Band, std::size(kLower)> bands_{};
+};
+
 int run_bench_verify(const BenchVerifyOptions& options) {
   std::error_code ec;
   if (!fs::is_directory(options.dir, ec)) return report("not a directory", kExitUsage, options.dir);
@@ -145,7 +198,7 @@ int run_bench_verify(const BenchVerifyOptions& options) {
   if (!options.csv_out.empty()) {
     csv.open(options.csv_out);
     if (!csv) return report("cannot write the CSV file", kExitUsage, options.csv_out);
-    csv << "file,section,function,verdict,seconds,maxrss_kb,first_message\n";
+    csv << "file,section,function,verdict,seconds,maxrss_kb,first_message,instructions,states\n";
   }
 
   const bool per_program_peak = reset_peak_rss();
@@ -154,6 +207,7 @@ int run_bench_verify(const BenchVerifyOptions& options) {
   double verify_seconds = 0, max_seconds = 0;
   std::string slowest;
   uint64_t peak_kb = 0;
+  SizeBands bands;
   for (const fs::path& path : files) {
     const std::string relative = fs::relative(path, options.dir, ec).generic_string();
     VerifyRequest request;
@@ -164,7 +218,7 @@ int run_bench_verify(const BenchVerifyOptions& options) {
     peak_kb = std::max(peak_kb, rss);
     if (file.error) {
       ++file_errors;
-      if (csv) csv << fmt::format("{},-,-,load_error,0,{},{}\n", csv_field(relative), rss, csv_field(*file.error));
+      if (csv) csv << fmt::format("{},-,-,load_error,0,{},{},0,0\n", csv_field(relative), rss, csv_field(*file.error));
       continue;
     }
     for (const ProgramReport& p : file.programs) {
@@ -188,10 +242,11 @@ int run_bench_verify(const BenchVerifyOptions& options) {
                       ? d.message
                       : fmt::format("insn {}: {}", d.insn, d.message);
       }
+      if (v.verdict != ProgramVerdict::kLoadError) bands.add(v.instructions, seconds, v.states);
       if (csv)
-        csv << fmt::format("{},{},{},{},{:.6f},{},{}\n", csv_field(relative), csv_field(p.section),
+        csv << fmt::format("{},{},{},{},{:.6f},{},{},{},{}\n", csv_field(relative), csv_field(p.section),
                            csv_field(p.function), program_verdict_name(v.verdict), seconds, rss,
-                           csv_field(message));
+                           csv_field(message), v.instructions, v.states);
     }
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -206,6 +261,7 @@ int run_bench_verify(const BenchVerifyOptions& options) {
   fmt::print("max time    {:>8.3f} s ({})\n", max_seconds, slowest.empty() ? "-" : slowest);
   fmt::print("peak memory {:>8.1f} MB ({})\n", static_cast<double>(peak_kb) / 1024.0,
              per_program_peak ? "largest per-file resident peak" : "process resident peak");
+  bands.print();
   return kExitOk;
 }
 
@@ -221,7 +277,8 @@ Command add_bench_command(CLI::App& app) {
   verify->add_option("--types", options->types_file,
                      "A types.tsv (file, section, function, type) giving each program's type");
   verify->add_option("--csv", options->csv_out,
-                     "Write one row per program: file,section,function,verdict,seconds,maxrss_kb,first_message");
+                     "Write one row per program: file,section,function,verdict,seconds,maxrss_kb,first_message,"
+                     "instructions,states");
   return Command{bench, [options] { return run_bench_verify(*options); }};
 }
 

@@ -205,7 +205,8 @@ VerifyResult analyze_detailed_impl(const AnalysisConfig& config, std::vector<Sta
                                     config.options.time_limit.count())
                       : "the analysis did not converge: the program is too complex",
                   "");
-    result.states_explored = fixpoint.visits();
+    result.states_explored = fixpoint.state_transfers();
+    result.node_visits = fixpoint.visits();
     result.time = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     return result;
   }
@@ -290,7 +291,8 @@ VerifyResult analyze_detailed_impl(const AnalysisConfig& config, std::vector<Sta
     result.facts.pointer_offset_limits = speculation.facts();
     result.facts.call_map_arguments = call_maps.facts();
   }
-  result.states_explored = fixpoint.visits();
+  result.states_explored = fixpoint.state_transfers();
+  result.node_visits = fixpoint.visits();
   result.time = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   return result;
 }

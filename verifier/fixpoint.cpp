@@ -81,8 +81,14 @@ void Fixpoint::count_visit() {
   }
 }
 
+uint64_t Fixpoint::node_length(uint32_t n) const {
+  const CfgNode& node = cfg_.nodes()[n];
+  return node.last >= node.first ? uint64_t{node.last} - node.first + 1 : 1;
+}
+
 void Fixpoint::process(uint32_t n, const StateSet& pre) {
   count_visit();
+  state_transfers_ += pre.size() * node_length(n);
   StateSet out;
   for (const State& part : pre.parts()) {
     State s = part;
@@ -174,6 +180,7 @@ bool Fixpoint::solve(uint64_t max_node_visits, std::chrono::steady_clock::time_p
 }
 
 StateSet Fixpoint::check(uint32_t n, const StateSet& pre) {
+  state_transfers_ += pre.size() * node_length(n);
   StateSet out;
   transfer_.checking(true);
   for (const State& part : pre.parts()) {

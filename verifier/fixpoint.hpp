@@ -63,6 +63,12 @@ class Fixpoint {
   Interval loop_bound(uint32_t head) const;
   bool is_callback_loop(uint32_t head) const;
   uint64_t visits() const { return visits_; }
+  // Abstract states pushed through instructions: each partition of a
+  // node's pre-state through each of its instructions, in the fixpoint and
+  // in the checking pass. The work measure: time per state transfer is
+  // about constant, and transfers per instruction grow with how many
+  // partitions a program's branches keep apart.
+  uint64_t state_transfers() const { return state_transfers_; }
   int loop_id(uint32_t head) const;
 
  private:
@@ -90,6 +96,9 @@ class Fixpoint {
   std::vector<uint32_t> pending_;
   std::vector<int> loop_id_;  // per node: its loop counter's index, -1 if not a head
   uint64_t visits_ = 0;
+  uint64_t state_transfers_ = 0;
+  // The instructions of node n (its slots; 1 for a synthetic node).
+  uint64_t node_length(uint32_t n) const;
   uint64_t max_visits_ = 0;
   bool gave_up_ = false;
   bool timed_out_ = false;

@@ -56,6 +56,7 @@ ProgramVerification run_verifier(const Program& program, const Platform& platfor
     return failed;
   }
   v.verdict = result->accepted ? ProgramVerdict::kAccepted : ProgramVerdict::kRejected;
+  v.states = result->states_explored;
   v.errors = std::move(result->errors);
   return v;
 }

@@ -31,6 +31,7 @@ struct ProgramVerification {
   uint64_t instructions = 0;          // slots, as loaded
   std::chrono::microseconds time{0};  // the verifier's own time (wall clock)
   std::chrono::microseconds cpu_time{0};  // the same, as CPU time of the calling thread
+  uint64_t states = 0;                    // VerifyResult::states_explored
   // Rejected: the verifier's diagnostics (sorted by instruction). Load
   // error: one diagnostic saying why (insn 0 unless the cause has one).
   std::vector<VerifierDiagnostic> errors;

@@ -5,9 +5,11 @@
 // the merge; so do a maybe-null spilled pointer and the flag that says
 // whether it was checked. Of numbers, only registers known to be 0 or 1
 // split (flags a check sets and a later branch tests), outside loop heads
-// and after pointer kinds; other numbers never split. At most kMaxParts
-// partitions per program point; beyond, a new state joins the partition
-// whose signature is closest.
+// and after pointer kinds; other numbers never split. A state that another
+// partition covers (leq) adds nothing and is dropped, and partitions the
+// new state covers go: the set's meaning is unchanged, and the room stays
+// for paths that differ. At most kMaxParts partitions per program point;
+// beyond, a new state joins the partition whose signature is closest.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +33,10 @@ class StateSet {
   std::span<State> parts() { return parts_; }
   size_t size() const { return parts_.size(); }
 
-  // Adds a state: joined into the partition of the same signature, or a new
-  // partition (or the closest one when full). Bottom states are dropped.
+  // Adds a state: joined into the partition of the same signature; else
+  // dropped when a partition covers it, else a new partition (replacing
+  // those it covers; joined into the closest one when full). Bottom states
+  // are dropped.
   void add(State s);
   void add_all(const StateSet& o);
   // Drops bottom partitions (after transfers).

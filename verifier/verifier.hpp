@@ -80,7 +80,11 @@ struct VerifyResult {
   bool accepted = false;
   std::vector<VerifierDiagnostic> errors;  // empty when accepted
   VerifiedFacts facts;                     // filled when accepted
+  // The analysis' work: abstract states pushed through instructions (each
+  // partition through each instruction of a node it reaches, fixpoint
+  // iterations and the checking pass included), and nodes processed.
   uint64_t states_explored = 0;
+  uint64_t node_visits = 0;
   std::chrono::microseconds time{0};
 };
 

@@ -360,8 +360,9 @@ TEST(MapLookupInlineEngine, JitRunsGiveTheInterpretersResults) {
       EXPECT_EQ(with_call->inlined_lookups(), 0u) << variant.describe();
       // Backends that record their calls (x86-64, arm64) also show the
       // helper call gone from the code.
-      if (with_call->call_sites() > 0)
+      if (with_call->call_sites() > 0) {
         EXPECT_EQ(jit->call_sites() < with_call->call_sites(), variant.inlines()) << variant.describe();
+      }
       for (uint64_t key : {uint64_t{0}, uint64_t{1}, uint64_t{kEntries - 1}, uint64_t{kEntries}, uint64_t{kEntries + 1},
                            uint64_t{0x7fffffff}, uint64_t{0x80000000}, uint64_t{0xffffffff}}) {
         SCOPED_TRACE("value size " + std::to_string(value_size) + ", key " + std::to_string(key) + ", " +

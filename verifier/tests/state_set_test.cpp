@@ -26,11 +26,40 @@ TEST(StateSet, NullAndNonNullStayApart) {
   RegValue p = RegValue::pointer(Region::kMapValue, Interval::constant(0));
   State checked = State::entry(512);
   checked.set(0, p);
+  checked.set(6, RegValue::constant(20));
   State maybe = State::entry(512);
   maybe.set(0, p.join(RegValue::constant(0)));
+  maybe.set(6, RegValue::constant(30));
   StateSet set;
   set.add(checked);
   set.add(maybe);
+  EXPECT_EQ(set.size(), 2u);
+}
+
+// A state another partition covers describes no execution the set does not
+// already hold: it is dropped, whichever comes first, and the room is left
+// for paths that differ.
+TEST(StateSet, ACoveredStateIsDropped) {
+  RegValue p = RegValue::pointer(Region::kMapValue, Interval::constant(0));
+  State checked = State::entry(512);
+  checked.set(0, p);
+  State maybe = State::entry(512);
+  maybe.set(0, p.join(RegValue::constant(0)));
+  for (bool covered_first : {false, true}) {
+    StateSet set;
+    set.add(covered_first ? checked : maybe);
+    set.add(covered_first ? maybe : checked);
+    ASSERT_EQ(set.size(), 1u);
+    EXPECT_TRUE(set.parts()[0] == maybe);
+  }
+  // Neither covers the other (r6 differs): both stay.
+  State other = checked;
+  other.set(6, RegValue::constant(1));
+  State maybe_other = maybe;
+  maybe_other.set(6, RegValue::constant(2));
+  StateSet set;
+  set.add(other);
+  set.add(maybe_other);
   EXPECT_EQ(set.size(), 2u);
 }
 
