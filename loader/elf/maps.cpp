@@ -26,11 +26,23 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 
 // The smallest legacy record: type, key_size, value_size, max_entries.
 constexpr uint64_t kLegacyMinRecord = 16;
-// Cilium's struct bpf_elf_map: ..., flags, id, pinning, inner_id, inner_idx.
+// Cilium's struct bpf_elf_map (iproute2's): ..., flags, id, pinning,
+// inner_id, inner_idx.
 constexpr uint64_t kCiliumRecord = 36;
 
+// How a legacy map-of-maps names its inner map's template: by index among
+// the object's legacy maps (the kernel samples' inner_map_idx), or, in
+// iproute2's records, by an id that the template carries in its own `id`
+// field (the outer map's inner_id; its inner_idx says where iproute2
+// inserts the template into the outer map, not which map it is).
+struct LegacyInnerLink {
+  uint32_t inner_idx = UINT32_MAX;
+  uint32_t id = 0;
+  uint32_t inner_id = 0;
+};
+
 Result<void> collect_legacy(const ElfFile& elf, const Section& section, const std::string& path,
-                            MapTable& table, std::vector<uint32_t>& legacy_inner_idx) {
+                            MapTable& table, std::vector<LegacyInnerLink>& links) {
   std::vector<const Symbol*> symbols;
   for (const Symbol& symbol : elf.symbols())
     if (symbol.shndx == section.index && symbol.type != kSttSection && symbol.type != kSttFile)
@@ -81,18 +93,20 @@ Result<void> collect_legacy(const ElfFile& elf, const Section& section, const st
     map.value_size = read_u32(bytes, 8);
     map.max_entries = read_u32(bytes, 12);
     if (record >= 20) map.flags = read_u32(bytes, 16);
-    uint32_t inner_idx = UINT32_MAX;
+    LegacyInnerLink link;
     if (record >= kCiliumRecord) {
+      link.id = read_u32(bytes, 20);
       map.pinning = read_u32(bytes, 24);
+      link.inner_id = read_u32(bytes, 28);
     } else if (record >= 24) {
       // The kernel samples' bpf_map_def: ..., map_flags, inner_map_idx,
       // numa_node. inner_map_idx indexes the object's legacy maps.
-      inner_idx = read_u32(bytes, 20);
+      link.inner_idx = read_u32(bytes, 20);
     }
     const auto index = static_cast<uint32_t>(table.maps.size());
     table.by_location[{section.index, symbol->value}] = index;
     table.maps.push_back(std::move(map));
-    legacy_inner_idx.push_back(inner_idx);
+    links.push_back(link);
   }
   return {};
 }
@@ -312,15 +326,28 @@ bool is_global_data_section(const Section& section) {
 Result<MapTable> collect_maps(const ElfFile& elf, const btf::Btf* btf, const std::string& path,
                               const LoadOptions& options) {
   MapTable table;
-  std::vector<uint32_t> legacy_inner_idx;
+  std::vector<LegacyInnerLink> links;
   for (const Section& section : elf.sections())
     if (is_legacy_maps_section(section))
-      if (auto r = collect_legacy(elf, section, path, table, legacy_inner_idx); !r)
+      if (auto r = collect_legacy(elf, section, path, table, links); !r)
         return std::unexpected(r.error());
   const size_t legacy_count = table.maps.size();
-  for (size_t i = 0; i < legacy_count; ++i)
-    if (is_map_of_maps(table.maps[i].type) && legacy_inner_idx[i] < legacy_count)
-      table.maps[i].inner_map = legacy_inner_idx[i];
+  for (size_t i = 0; i < legacy_count; ++i) {
+    if (!is_map_of_maps(table.maps[i].type)) continue;
+    if (links[i].inner_idx < legacy_count) {
+      table.maps[i].inner_map = links[i].inner_idx;
+    } else if (links[i].inner_id != 0) {
+      // The template is the other map whose id is inner_id (no match: no
+      // template, as before: lookups in the outer map then give plain
+      // values, and the verifier refuses using them as maps).
+      for (size_t j = 0; j < legacy_count; ++j) {
+        if (j != i && links[j].id == links[i].inner_id) {
+          table.maps[i].inner_map = static_cast<uint32_t>(j);
+          break;
+        }
+      }
+    }
+  }
 
   for (const Section& section : elf.sections())
     if (is_btf_maps_section(section))

@@ -186,6 +186,22 @@ TEST_F(elf_programs, LegacyMaps) {
   EXPECT_EQ(object.license, "Dual BSD/GPL");
 }
 
+TEST_F(elf_programs, Iproute2MapsNameTheirInnerTemplateById) {
+  LOAD_OR_SKIP(object, "maps_iproute2.o");
+  ASSERT_EQ(object.maps.size(), 4u);
+  EXPECT_EQ(object.maps[2].name, "maglev");
+  EXPECT_EQ(object.maps[2].type, kMapHashOfMaps);
+  EXPECT_EQ(object.maps[2].pinning, 2u);
+  // inner_id 3 is maglev_inner's id (inner_idx 0 would have named `plain`).
+  EXPECT_EQ(object.maps[2].inner_map, 1u);
+  EXPECT_EQ(object.maps[1].name, "maglev_inner");
+  EXPECT_FALSE(object.maps[1].inner_map);
+  EXPECT_FALSE(object.maps[0].inner_map);
+  // An inner_id no map carries: no template.
+  EXPECT_EQ(object.maps[3].name, "orphan");
+  EXPECT_FALSE(object.maps[3].inner_map);
+}
+
 TEST_F(elf_programs, GlobalData) {
   LOAD_OR_SKIP(object, "global_data.o");
   const MapDefinition* data = map(object, ".data");

@@ -189,6 +189,23 @@ TEST_F(cli, InspectListsProgramsMapsAndRelocations) {
       << r.out;
 }
 
+// iproute2's map records (Cilium's maglev tables): the outer map's inner_id
+// names the template, so a lookup in the map found by the first lookup is
+// checked against the template's sizes and the program verifies.
+TEST_F(cli, VerifyFollowsIproute2InnerMapIds) {
+  const std::string object = test_object("maps_iproute2.o");
+  if (!fs::exists(object)) GTEST_SKIP() << object << " was not built (clang-19 is missing)";
+  const ProcessResult inspect = sandbpf({"inspect", object});
+  EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_NE(inspect.out.find("maglev: type hash_of_maps (13), key 2, value 4, entries 16, flags 0x0, "
+                             "legacy (maps), pinning 2, inner map 1\n"),
+            std::string::npos)
+      << inspect.out;
+  const ProcessResult verify = sandbpf({"verify", object});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("PASS "), std::string::npos) << verify.out;
+}
+
 TEST_F(cli, InspectShowsSubprogramsAndGlobalData) {
   const std::string subprograms = test_object("subprograms.o");
   if (!fs::exists(subprograms)) GTEST_SKIP() << subprograms << " was not built";
