@@ -308,7 +308,7 @@ bool Transfer::check_map_value(State& s, uint32_t pc, unsigned reg, const RegVal
     if (!ptr.maps.test(m)) continue;
     const MapDefinition& def = config_.maps[m];
     if (lo == kMinusInf || hi_start == kPlusInf) {
-      fail(pc, fmt::format("the offset of r{} into map {}'s value is not bounded: check the index against "
+      fail(pc, fmt::format("the offset of r{} into the value of map {} is not bounded: check the index against "
                            "the value size ({}) first",
                            reg, map_name(m), def.value_size));
       return false;
@@ -317,7 +317,7 @@ bool Transfer::check_map_value(State& s, uint32_t pc, unsigned reg, const RegVal
     // knows which map goes with which offset), the start against 0.
     const int64_t need = off + static_cast<int64_t>(width);
     if (lo < 0 || ptr.room.lo() < need) {
-      fail(pc, fmt::format("{} of {} bytes at offset {} of map {}'s value (value_size {}) is out of bounds",
+      fail(pc, fmt::format("{} of {} bytes at offset {} of the value of map {} (value_size {}) is out of bounds",
                            verb(write), width, offset_text(lo, hi_start), map_name(m), def.value_size));
       return false;
     }
@@ -333,7 +333,7 @@ bool Transfer::check_map_value(State& s, uint32_t pc, unsigned reg, const RegVal
         return false;
       }
       if (lo % width != 0) {
-        fail(pc, fmt::format("atomic access of {} bytes at offset {} of map {}'s value is not aligned", width,
+        fail(pc, fmt::format("atomic access of {} bytes at offset {} of the value of map {} is not aligned", width,
                              lo, map_name(m)));
         return false;
       }

@@ -358,7 +358,7 @@ TEST(LddwTransfer, MapValueAccessesAreBounded) {
       lddw %r5, map_value 0+8
       ldxdw %r0, [%r5+4]
       exit)"),
-                           2, "read of 8 bytes at offset 12 of map 'counters''s value (value_size 16) is out of bounds"));
+                           2, "read of 8 bytes at offset 12 of the value of map 'counters' (value_size 16) is out of bounds"));
 }
 
 TEST(LddwTransfer, ReadOnlyDataIsKnown) {
