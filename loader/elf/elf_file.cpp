@@ -117,8 +117,17 @@ Result<ElfFile> ElfFile::parse(std::span<const uint8_t> bytes, const std::string
     section.link = read_u32(bytes, h + 40);
     section.info = read_u32(bytes, h + 44);
     section.entsize = read_u64(bytes, h + 56);
-    // Every section but SHT_NOBITS ones (and section 0, whose fields hold
-    // extended numbering) has its bytes in the file.
+    // Section 0 is the null section whatever its header says: its fields
+    // only carry extended numbering (read above). A header giving it a
+    // type, flags or a name would make it code or maps without bytes (the
+    // loader fuzzer found a section 0 marked executable PROGBITS).
+    if (i == 0) {
+      section.type = 0;
+      section.flags = 0;
+      section.size = 0;
+    }
+    // Every section but SHT_NOBITS ones (and section 0) has its bytes in
+    // the file.
     if (i != 0 && section.type != kShtNobits) {
       if (!fits(section.offset, section.size, file_size))
         return fail(path, fmt::format("section {} at offset 0x{:x} with size {} extends past the "
@@ -134,7 +143,7 @@ Result<ElfFile> ElfFile::parse(std::span<const uint8_t> bytes, const std::string
     return fail(path, fmt::format("the section name table (section {}) is not a string table "
                                   "(type {})",
                                   shstrndx, names.type));
-  for (uint64_t i = 0; i < shnum; ++i) {
+  for (uint64_t i = 1; i < shnum; ++i) {
     std::string_view name;
     if (!string_at(names.data, name_offsets[i], name))
       return fail(path, fmt::format("section {}'s name at offset 0x{:x} is outside the section "

@@ -406,6 +406,25 @@ TEST(ElfMalformed, SectionDataPastTheEnd) {
             0u);
 }
 
+// Section 0 is the null section: a header that gives it a type, flags, a
+// size and a name (the loader fuzzer's input: executable PROGBITS with 304
+// bytes and no data) makes it neither code nor maps.
+TEST(ElfMalformed, SectionZeroIsNullWhateverItsHeaderSays) {
+  ElfBuilder b;
+  b.code("xdp", {mov(0, 7), exit_insn()});
+  auto bytes = b.build();
+  put_u32(bytes, b.section_header(0), 0x80001);         // name: outside the table
+  put_u32(bytes, b.section_header(0) + 4, testing::kShtProgbits);
+  put_u64(bytes, b.section_header(0) + 8, testing::kShfAlloc | testing::kShfExec);
+  put_u64(bytes, b.section_header(0) + 24, 0x10000);    // offset: past the end
+  put_u64(bytes, b.section_header(0) + 32, 304);
+  auto object = load(bytes);
+  ASSERT_TRUE(object) << object.error().to_string();
+  ASSERT_EQ(object->programs.size(), 1u);
+  EXPECT_EQ(object->programs[0].section, "xdp");
+  EXPECT_EQ(object->programs[0].insns.size(), 2u);
+}
+
 TEST(ElfMalformed, BadSectionNameOffset) {
   ElfBuilder b;
   const uint32_t xdp = b.code("xdp", {exit_insn()});
