@@ -15,6 +15,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -173,6 +174,11 @@ class verify_cli : public ::testing::Test {
   }
 
   static std::string object() { return std::string(SANDBPF_VERIFIER_TEST_OBJECTS) + "/verify_cli.o"; }
+
+  static ProcessResult bench_verify(std::vector<std::string> args) {
+    args.insert(args.begin(), {SANDBPF_CLI_PATH, "bench", "verify"});
+    return testing::run_process(args);
+  }
 
   fs::path dir_;
 };
@@ -479,6 +485,101 @@ TEST_F(verify_cli, SarifOfAnAcceptedProgramHasNoResults) {
   const Json doc = parse_json(r.out);
   expect_sarif_shape(doc);
   EXPECT_TRUE(doc["runs"].arr()[0]["results"].arr().empty());
+}
+
+// ---- sandbpf bench verify DIR: counts, times, peak memory, the per-program
+// CSV (PREVAIL's columns, then instructions and states) and the table of
+// time against size
+
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"') quoted = !quoted;
+    else if (c == ',' && !quoted) fields.push_back(std::exchange(field, {}));
+    else field += c;
+  }
+  fields.push_back(field);
+  return fields;
+}
+
+TEST_F(verify_cli, BenchVerifyCountsEveryProgramAndWritesOneRowEach) {
+  // A directory as a user has one: programs in subdirectories, a file that
+  // is no object, one that cannot be loaded, a program whose section names
+  // no type (given by --types), one safe and one unsafe assembly program.
+  fs::create_directories(dir_ / "progs" / "sub");
+  write("progs/ok.s", kCheckedRead);
+  write("progs/sub/unsafe.s", kUncheckedRead);
+  write("progs/bad.o", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16));
+  write("progs/notes.txt", "not a program\n");
+  fs::copy_file(object(), dir_ / "progs" / "sub" / "verify_cli.o");
+  const std::string types = write("types.tsv",
+                                  "file\tsection\tfunction\ttype\n"
+                                  "sub/verify_cli.o\tfrom-netdev\tuntyped\tsched_cls\n");
+  const std::string csv = (dir_ / "out.csv").string();
+  const ProcessResult r = bench_verify({(dir_ / "progs").string(), "--types", types, "--csv", csv});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // verify_cli.o: xdp_pass, sock_len and untyped (a tc program) are safe,
+  // xdp_null is not; ok.s checks its index, unsafe.s does not.
+  EXPECT_NE(r.out.find("files              4 (1 could not be loaded)\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("programs           6\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("accepted           4\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rejected           2\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("load errors        0\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\ntime +\d+\.\d{3} s verifying \(CPU time\))"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nmax time +\d+\.\d{3} s \(\S+ \S+\)\n)"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\npeak memory +\d+\.\d MB)"))) << r.out;
+  // Six judged programs, all under 100 instructions: one band.
+  EXPECT_NE(r.out.find("time against size (programs judged):\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\n0-99 +6 )"))) << r.out;
+
+  std::ifstream in(csv);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_EQ(line, "file,section,function,verdict,seconds,maxrss_kb,first_message,instructions,states");
+  std::map<std::string, std::vector<std::string>> rows;
+  while (std::getline(in, line)) {
+    auto f = csv_fields(line);
+    ASSERT_EQ(f.size(), 9u) << line;
+    rows[f[0] + " " + f[1] + "/" + f[2]] = f;
+  }
+  ASSERT_EQ(rows.size(), 7u);  // six programs and the file that could not be loaded
+  EXPECT_EQ(rows.at("bad.o -/-")[3], "load_error");
+  EXPECT_TRUE(rows.at("bad.o -/-")[6].starts_with("the ELF header is truncated")) << rows.at("bad.o -/-")[6];
+  EXPECT_EQ(rows.at("ok.s .text/ok")[3], "accepted");
+  EXPECT_EQ(rows.at("ok.s .text/ok")[7], "4");
+  EXPECT_EQ(rows.at("sub/unsafe.s .text/unsafe")[3], "rejected");
+  EXPECT_TRUE(rows.at("sub/unsafe.s .text/unsafe")[6].starts_with("insn 0: read of 4 bytes")) << line;
+  EXPECT_EQ(rows.at("sub/verify_cli.o xdp/xdp_null")[3], "rejected");
+  EXPECT_TRUE(rows.at("sub/verify_cli.o xdp/xdp_null")[6].starts_with("insn 7: r0 may be NULL here"));
+  EXPECT_EQ(rows.at("sub/verify_cli.o from-netdev/untyped")[3], "accepted");
+  for (const auto& [name, f] : rows) {
+    if (f[3] == "load_error") continue;
+    // Every judged program: a time, a resident peak, and the work done (at
+    // least one state through each instruction it reaches).
+    EXPECT_GE(std::stod(f[4]), 0.0) << name;
+    EXPECT_GT(std::stoull(f[5]), 0u) << name;
+    EXPECT_GT(std::stoull(f[7]), 0u) << name;
+    EXPECT_GE(std::stoull(f[8]), 1u) << name;
+  }
+
+  // Without --types the tc program's type is unknown: a load error row.
+  const ProcessResult untyped = bench_verify({(dir_ / "progs").string()});
+  EXPECT_EQ(untyped.exit_code, 0);
+  EXPECT_NE(untyped.out.find("load errors        1\n"), std::string::npos) << untyped.out;
+}
+
+TEST_F(verify_cli, BenchVerifyRefusesWhatItCannotRead) {
+  const ProcessResult no_dir = bench_verify({(dir_ / "missing").string()});
+  EXPECT_EQ(no_dir.exit_code, 2);
+  EXPECT_EQ(no_dir.err, "sandbpf: " + (dir_ / "missing").string() + ": not a directory\n");
+  const ProcessResult no_types = bench_verify({dir_.string(), "--types", (dir_ / "none.tsv").string()});
+  EXPECT_EQ(no_types.exit_code, 2);
+  EXPECT_EQ(no_types.err, "sandbpf: cannot open " + (dir_ / "none.tsv").string() + "\n");
+  const ProcessResult no_csv = bench_verify({dir_.string(), "--csv", (dir_ / "no" / "such" / "dir.csv").string()});
+  EXPECT_EQ(no_csv.exit_code, 2);
+  EXPECT_NE(no_csv.err.find("cannot write the CSV file"), std::string::npos) << no_csv.err;
 }
 
 }  // namespace
