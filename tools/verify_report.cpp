@@ -45,7 +45,10 @@ FileReport file_error(FileReport report, std::string why) {
 }
 
 std::string source_prefix(const VerifierDiagnostic& d) {
-  if (!d.source || d.source->line == 0) return "";
+  if (!d.source) return "";
+  // Line 0 is code the compiler made that no source line owns (DWARF's
+  // convention, kept in BTF line info): its file is still worth naming.
+  if (d.source->line == 0) return d.source->file.empty() ? "" : fmt::format("{}: ", d.source->file);
   return fmt::format("{}:{}: ", d.source->file, d.source->line);
 }
 

@@ -487,6 +487,21 @@ TEST_F(verify_cli, SarifOfAnAcceptedProgramHasNoResults) {
   EXPECT_TRUE(doc["runs"].arr()[0]["results"].arr().empty());
 }
 
+// Code the compiler made has BTF line 0 (no source line owns it): the
+// message names the file alone. Falco's sys_execve_e leaks a stack pointer
+// at such an instruction. Skips without ../shared/corpus.
+TEST_F(verify_cli, CompilerGeneratedCodeNamesItsFileWithoutALine) {
+  const std::string falco = std::string(SANDBPF_CORPUS_DIR) + "/falco/probe.o";
+  if (!fs::exists(falco)) GTEST_SKIP() << falco << " is not there (../shared/corpus)";
+  const ProcessResult r =
+      sandbpf({falco, "--section", "raw_tracepoint/filler/sys_execve_e", "--type", "raw_tracepoint"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("/driver/bpf/filler_helpers.h: insn 754: pointer leak: storing a stack pointer into a "
+                       "map value"),
+            std::string::npos)
+      << r.out;
+}
+
 // ---- sandbpf bench verify DIR: counts, times, peak memory, the per-program
 // CSV (PREVAIL's columns, then instructions and states) and the table of
 // time against size
