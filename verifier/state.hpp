@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -67,6 +68,53 @@ struct Frame {
   explicit Frame(uint32_t stack_size) : stack(stack_size) {}
   explicit Frame(StackFrame s) : stack(std::move(s)) {}
   friend bool operator==(const Frame&, const Frame&) = default;
+};
+
+// The frames of a call chain, the entry function's first. Most programs
+// call no function, and a state is copied at every instruction: the first
+// frame is kept inline, so copying such a state allocates no frame list.
+class FrameChain {
+ public:
+  size_t size() const { return first_ ? 1 + rest_.size() : 0; }
+  Frame& operator[](size_t d) { return d == 0 ? *first_ : rest_[d - 1]; }
+  const Frame& operator[](size_t d) const { return d == 0 ? *first_ : rest_[d - 1]; }
+  template <typename... Args>
+  Frame& emplace_back(Args&&... args) {
+    if (!first_) return first_.emplace(std::forward<Args>(args)...);
+    return rest_.emplace_back(std::forward<Args>(args)...);
+  }
+  void pop_back() {
+    if (rest_.empty()) first_.reset();
+    else rest_.pop_back();
+  }
+  void reserve(size_t n) {
+    if (n > 1) rest_.reserve(n - 1);
+  }
+  friend bool operator==(const FrameChain&, const FrameChain&) = default;
+
+  template <typename Chain, typename Value>
+  class Iterator {
+   public:
+    Iterator(Chain* chain, size_t d) : chain_(chain), d_(d) {}
+    Value& operator*() const { return (*chain_)[d_]; }
+    Iterator& operator++() {
+      ++d_;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return d_ != o.d_; }
+
+   private:
+    Chain* chain_;
+    size_t d_;
+  };
+  Iterator<FrameChain, Frame> begin() { return {this, 0}; }
+  Iterator<FrameChain, Frame> end() { return {this, size()}; }
+  Iterator<const FrameChain, const Frame> begin() const { return {this, 0}; }
+  Iterator<const FrameChain, const Frame> end() const { return {this, size()}; }
+
+ private:
+  std::optional<Frame> first_;
+  std::vector<Frame> rest_;
 };
 
 class State {
@@ -183,7 +231,7 @@ class State {
 
   bool bottom_ = true;
   std::array<RegValue, 11> regs_{};
-  std::vector<Frame> frames_;
+  FrameChain frames_;
   Zone zone_;
   Interval packet_size_{0, 0xffff};
   Interval meta_offset_{0, 0};

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 namespace sandbpf::verifier {
 namespace {
 
@@ -103,6 +106,34 @@ TEST(State, LoopCountersRelateToLoopVariablesAcrossJoins) {
   // counter - i <= 0 and i - counter <= 0 are now explicit.
   EXPECT_EQ(j.zone().bound(counter_var(0), j.var(1)), 0);
   EXPECT_EQ(j.zone().bound(j.var(1), counter_var(0)), 0);
+}
+
+// The first frame is inline, callees' on the heap: indexing, iteration,
+// copies and comparison see one chain either way.
+TEST(FrameChain, TheInlineFirstFrameAndTheRestActAsOneList) {
+  FrameChain chain;
+  EXPECT_EQ(chain.size(), 0u);
+  chain.emplace_back(512u);
+  chain.emplace_back(256u);
+  chain.emplace_back(StackFrame(128));
+  ASSERT_EQ(chain.size(), 3u);
+  EXPECT_EQ(chain[0].stack.size(), 512u);
+  EXPECT_EQ(chain[1].stack.size(), 256u);
+  EXPECT_EQ(chain[2].stack.size(), 128u);
+  std::vector<uint32_t> sizes;
+  for (const Frame& f : std::as_const(chain)) sizes.push_back(f.stack.size());
+  EXPECT_EQ(sizes, (std::vector<uint32_t>{512, 256, 128}));
+  FrameChain copy = chain;
+  EXPECT_TRUE(copy == chain);
+  copy[0].stack.store(-8, 8, RegValue::constant(1));
+  EXPECT_FALSE(copy == chain);  // the copy's first frame is its own
+  chain.pop_back();
+  chain.pop_back();
+  EXPECT_EQ(chain.size(), 1u);
+  chain.pop_back();
+  EXPECT_EQ(chain.size(), 0u);
+  chain.emplace_back(64u);
+  EXPECT_EQ(chain[0].stack.size(), 64u);
 }
 
 }  // namespace
