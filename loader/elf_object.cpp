@@ -14,7 +14,9 @@
 //      A relocation that cannot be resolved makes a load error for the
 //      programs that need it, not for the object.
 #include <algorithm>
+#include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -30,6 +32,25 @@
 
 namespace sandbpf {
 namespace {
+
+// The sum of a relocation's terms (symbol value, addend, immediate), or
+// nullopt when it leaves int64_t: a corrupt object's values must give an
+// error, not an overflow.
+std::optional<int64_t> checked_sum(uint64_t symbol_value, std::initializer_list<int64_t> terms) {
+  if (symbol_value > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  int64_t sum = static_cast<int64_t>(symbol_value);
+  for (int64_t t : terms)
+    if (__builtin_add_overflow(sum, t, &sum)) return std::nullopt;
+  return sum;
+}
+
+// "section+offset" for a slot, or "section, slot N" when the byte offset
+// does not fit.
+std::string slot_text(const std::string& section, int64_t slot) {
+  int64_t bytes;
+  if (__builtin_mul_overflow(slot, int64_t{8}, &bytes)) return fmt::format("{}, slot {},", section, slot);
+  return fmt::format("{}+{}", section, bytes);
+}
 
 using elf::ElfFile;
 using elf::Section;
@@ -246,8 +267,13 @@ class Linker {
         res.map = it->second;
         return res;
       }
+      const std::optional<int64_t> sum = checked_sum(symbol.value, {addend, insn.imm});
       if (auto it = maps_.global_data.find(sec.index); it != maps_.global_data.end()) {
-        const int64_t offset = static_cast<int64_t>(symbol.value) + addend + insn.imm;
+        if (!sum)
+          return error(fmt::format("the offset (symbol value {}, addend {}, imm {}) is outside section {} "
+                                   "({} bytes)",
+                                   symbol.value, addend, insn.imm, sec.name, sec.size));
+        const int64_t offset = *sum;
         if (offset < 0 || static_cast<uint64_t>(offset) > sec.size)
           return error(fmt::format("offset {} is outside section {} ({} bytes)", offset, sec.name,
                                    sec.size));
@@ -257,7 +283,11 @@ class Linker {
         return res;
       }
       if (auto it = section_code_.find(sec.index); it != section_code_.end()) {
-        const int64_t offset = static_cast<int64_t>(symbol.value) + addend + insn.imm;
+        if (!sum)
+          return error(fmt::format("the function address (symbol value {}, addend {}, imm {}) is not an "
+                                   "instruction of {}",
+                                   symbol.value, addend, insn.imm, sec.name));
+        const int64_t offset = *sum;
         if (offset < 0 || offset % 8 != 0 || static_cast<uint64_t>(offset) / 8 >= code_[it->second].insns.size())
           return error(fmt::format("the function address {}+{} is not an instruction of {}",
                                    sec.name, offset, sec.name));
@@ -297,12 +327,17 @@ class Linker {
                                  symbol_label(symbol), section_name(symbol.shndx)));
       // The callee is the symbol's instruction plus imm + 1 slots (imm is -1
       // for a call to a function symbol, the offset for a section symbol).
-      const int64_t slot_target = static_cast<int64_t>(symbol.value / 8) + insn.imm + 1 + addend / 8;
+      const std::optional<int64_t> slot_sum = checked_sum(symbol.value / 8, {int64_t{insn.imm}, 1, addend / 8});
+      const std::string& target_name = elf_.sections()[*target].name;
+      if (!slot_sum)
+        return error(fmt::format("the call target (symbol value {}, imm {}, addend {}) is not an instruction "
+                                 "of {}",
+                                 symbol.value, insn.imm, addend, target_name));
+      const int64_t slot_target = *slot_sum;
       if (symbol.value % 8 != 0 || slot_target < 0 ||
           static_cast<uint64_t>(slot_target) >= code_[it->second].insns.size())
-        return error(fmt::format("the call target {}+{} is not an instruction of {}",
-                                 elf_.sections()[*target].name, slot_target * 8,
-                                 elf_.sections()[*target].name));
+        return error(fmt::format("the call target {} is not an instruction of {}",
+                                 slot_text(target_name, slot_target), target_name));
       res.kind = Resolution::Kind::kCall;
       res.target_section = it->second;
       res.target_slot = static_cast<uint64_t>(slot_target);

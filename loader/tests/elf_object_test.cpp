@@ -122,6 +122,33 @@ TEST(ElfObject, FunctionAddressBecomesLddwSrc4) {
   EXPECT_TRUE(Program::decode(entry.insns));
 }
 
+// Symbol values and immediates past int64_t (a corrupt object; the loader
+// fuzzer's input) make the relocation an error, not an overflow: a call
+// through a section symbol whose value is near 2^64, and a function address
+// likewise.
+TEST(ElfObject, RelocationsWithHugeSymbolValuesAreErrors) {
+  ElfBuilder b;
+  const uint32_t text = b.code(".text", {mov(0, 0), exit_insn()});
+  const uint32_t xdp = b.code("xdp", {call_local(-1), lddw(2, 0), lddw_tail(), exit_insn()});
+  const uint32_t far = b.symbol(
+      {"far", testing::kSttNotype, testing::kStbLocal, static_cast<uint16_t>(text), 0xfffffffffffffff8ull, 0});
+  b.function("entry", xdp, 0, 32);
+  b.relocations(xdp, {{0, kR64_32, far}, {8, kR64_64, far}});
+  auto object = load(b.build());
+  ASSERT_TRUE(object) << object.error().to_string();
+  const ObjectProgram& entry = object->programs.at(1);
+  ASSERT_EQ(entry.name(), "xdp/entry");
+  ASSERT_TRUE(entry.load_error);
+  EXPECT_NE(entry.load_error->message.find("the call target .text, slot 2305843009213693951, is not an "
+                                           "instruction of .text"),
+            std::string::npos)
+      << entry.load_error->to_string();
+  ASSERT_EQ(object->relocations.size(), 2u);
+  EXPECT_EQ(object->relocations[1].resolution,
+            "error: R_BPF_64_64 relocation for far at offset 0x8: the function address (symbol value "
+            "18446744073709551608, addend 0, imm 0) is not an instruction of .text");
+}
+
 TEST(ElfObject, CallToAnUndefinedFunctionIsALoadErrorForThatProgramOnly) {
   ElfBuilder b;
   const uint32_t xdp = b.code("xdp", {call_local(-1), exit_insn()});
